@@ -1,0 +1,7 @@
+"""Event store APIs."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

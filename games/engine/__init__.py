@@ -1,0 +1,1 @@
+"""The pure Liap Tui rules core. No Django import anywhere below here."""

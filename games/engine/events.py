@@ -1,0 +1,35 @@
+"""Events: the facts the engine records; the state is a fold of them.
+
+``data`` is always JSON-safe (dict/list/str/int/bool/None). Event types are
+listed, with their data, in docs/engine.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+EVENT_TYPES: tuple[str, ...] = (
+    "game_started",
+    "round_started",
+    "hands_dealt",
+    "redeal_offered",
+    "redeal_decided",
+    "redeal_won",
+    "redeal_declined_all",
+    "deal_stands",
+    "declared",
+    "phase_changed",
+    "played",
+    "turn_won",
+    "round_scored",
+    "game_over",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One fact; ``type`` is snake_case, ``data`` JSON-safe."""
+
+    type: str
+    data: dict[str, Any]

@@ -1,0 +1,165 @@
+"""Play types, values, comparison and the winner of a turn (rules.md §6-§7).
+
+Classification depends only on the multiset of kinds; results are cached by
+the sorted tuple of kinds because the same small sets recur constantly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from enum import Enum
+
+from .pieces import COPIES, KINDS, POINTS, SPLIT
+
+
+class PlayType(Enum):
+    """The nine valid play types plus INVALID (values equal names, for JSON)."""
+
+    SINGLE = "SINGLE"
+    PAIR = "PAIR"
+    THREE_OF_A_KIND = "THREE_OF_A_KIND"
+    STRAIGHT = "STRAIGHT"
+    FOUR_OF_A_KIND = "FOUR_OF_A_KIND"
+    EXTENDED_STRAIGHT = "EXTENDED_STRAIGHT"
+    EXTENDED_STRAIGHT_5 = "EXTENDED_STRAIGHT_5"
+    FIVE_OF_A_KIND = "FIVE_OF_A_KIND"
+    DOUBLE_STRAIGHT = "DOUBLE_STRAIGHT"
+    INVALID = "INVALID"
+
+
+STRAIGHT_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"GENERAL", "ADVISOR", "ELEPHANT"}),
+    frozenset({"CHARIOT", "HORSE", "CANNON"}),
+)
+_SOLDIER_TYPES = {3: PlayType.THREE_OF_A_KIND, 4: PlayType.FOUR_OF_A_KIND,
+                  5: PlayType.FIVE_OF_A_KIND}
+
+_CACHE: dict[tuple[str, ...], tuple[PlayType, int]] = {}
+
+
+def _analyse(key: tuple[str, ...]) -> tuple[PlayType, int]:
+    """Classify a sorted tuple of kinds and compute its value (uncached)."""
+    n = len(key)
+    if n == 0 or n > 6 or any(k not in POINTS for k in key):
+        return PlayType.INVALID, 0
+    total = sum(POINTS[k] for k in key)
+    if n == 1:
+        return PlayType.SINGLE, total
+    colours = {SPLIT[k][1] for k in key}
+    if len(colours) != 1:
+        return PlayType.INVALID, 0
+    names = Counter(SPLIT[k][0] for k in key)
+    if n == 2:
+        return (PlayType.PAIR, total) if len(names) == 1 else (PlayType.INVALID, 0)
+    if set(names) == {"SOLDIER"}:
+        return (_SOLDIER_TYPES[n], total) if n in _SOLDIER_TYPES else (PlayType.INVALID, 0)
+    if set(names) not in STRAIGHT_GROUPS:
+        return PlayType.INVALID, 0
+    shape = sorted(names.values())
+    distinct = sum(POINTS[k] for k in set(key))
+    if shape == [1, 1, 1]:
+        return PlayType.STRAIGHT, total
+    if shape == [1, 1, 2]:
+        return PlayType.EXTENDED_STRAIGHT, distinct
+    if shape == [1, 2, 2]:
+        return PlayType.EXTENDED_STRAIGHT_5, distinct
+    if shape == [2, 2, 2] and "CHARIOT" in names:
+        return PlayType.DOUBLE_STRAIGHT, total
+    return PlayType.INVALID, 0
+
+
+def analyse(pieces: Sequence[str]) -> tuple[PlayType, int]:
+    """(type, value) of a set of pieces; order does not matter; INVALID has value 0."""
+    key = tuple(sorted(pieces))
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _analyse(key)
+        if len(_CACHE) < 100_000:
+            _CACHE[key] = hit
+    return hit
+
+
+def classify(pieces: Sequence[str]) -> PlayType:
+    """The play type of a set of kind strings (rules §6)."""
+    return analyse(pieces)[0]
+
+
+def play_value(pieces: Sequence[str]) -> int:
+    """Value per rules §6: distinct-kind sum for extended straights, else the sum of points.
+
+    INVALID sets have no value in the rules; this returns the plain sum of the
+    points of the known kinds so callers always get an int.
+    """
+    ptype, value = analyse(pieces)
+    if ptype is PlayType.INVALID:
+        return sum(POINTS.get(p, 0) for p in pieces)
+    return value
+
+
+def compare(a: Sequence[str], b: Sequence[str]) -> int | None:
+    """1 if a is stronger, -1 if b is, 0 for a tie, None when not comparable."""
+    ta, va = analyse(a)
+    tb, vb = analyse(b)
+    if ta is PlayType.INVALID or ta is not tb:
+        return None
+    return (va > vb) - (va < vb)
+
+
+def resolve_turn(plays: Sequence[Sequence[str]]) -> int:
+    """Index of the turn's winner; plays are in turn order, leader first.
+
+    A later play replaces the current best only with the same type and a
+    strictly higher value, so ties go to the earlier player. If the leader's
+    own play were INVALID (the engine never allows that) the leader still wins.
+    """
+    lead_type, best_value = analyse(plays[0])
+    best = 0
+    if lead_type is PlayType.INVALID:
+        return 0
+    for i in range(1, len(plays)):
+        t, v = analyse(plays[i])
+        if t is lead_type and v > best_value:
+            best, best_value = i, v
+    return best
+
+
+def valid_plays(hand: Sequence[str]) -> list[tuple[str, ...]]:
+    """Every distinct valid play that can be formed from a hand (pieces sorted by kind order).
+
+    Built structurally rather than by testing all subsets, because bots call
+    it on every lead.
+    """
+    count = Counter(hand)
+    out: list[tuple[str, ...]] = []
+    for k in KINDS:
+        c = count.get(k, 0)
+        if c >= 1:
+            out.append((k,))
+        if c >= 2:
+            out.append((k, k))
+    for colour in ("RED", "BLACK"):
+        s = f"SOLDIER_{colour}"
+        for n in (3, 4, 5):
+            if count.get(s, 0) >= n:
+                out.append((s,) * n)
+        for group in (("GENERAL", "ADVISOR", "ELEPHANT"), ("CHARIOT", "HORSE", "CANNON")):
+            ks = [f"{name}_{colour}" for name in group]
+            cs = [min(count.get(k, 0), 2) for k in ks]
+            if min(cs) < 1:
+                continue
+            out.append(tuple(ks))
+            for i in range(3):  # one doubled: 2-1-1
+                if cs[i] >= 2:
+                    out.append(tuple(ks[j] for j in range(3) for _ in range(2 if j == i else 1)))
+            for i in range(3):  # one single: 2-2-1
+                if all(cs[j] >= 2 for j in range(3) if j != i):
+                    out.append(tuple(ks[j] for j in range(3) for _ in range(1 if j == i else 2)))
+            if all(c >= 2 for c in cs) and group[0] == "CHARIOT":
+                out.append(tuple(k for k in ks for _ in range(2)))
+    return out
+
+
+def max_copies(kind: str) -> int:
+    """How many copies of a kind the deck holds."""
+    return COPIES[SPLIT[kind][0]]

@@ -1,0 +1,189 @@
+"""The immutable game state (a fold of the events) and its derived queries.
+
+Everything is a tuple or a frozen dataclass so a state can be compared,
+shared and serialised canonically. The state is server-side and holds every
+hand and every seed; :func:`games.engine.views.view` decides what a seat sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+SEATS = 4
+DEFAULT_TARGET_SCORE = 50
+
+
+class Phase(str, Enum):
+    """Game phases (rules §2)."""
+
+    WAITING = "WAITING"
+    PREPARATION = "PREPARATION"
+    DECLARATION = "DECLARATION"
+    TURN = "TURN"
+    SCORING = "SCORING"
+    GAME_OVER = "GAME_OVER"
+
+
+@dataclass(frozen=True)
+class TurnPlay:
+    """One seat's pieces in a turn, with the type/value they form."""
+
+    seat: int
+    pieces: tuple[str, ...]
+    play_type: str
+    value: int
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """A completed turn: who won it and how many piles."""
+
+    turn: int
+    winner: int
+    piles: int
+    plays: tuple[TurnPlay, ...]
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """One deal of the current round (seed kept server-side until revealed)."""
+
+    deal: int
+    seed: str
+    commitment: str
+
+
+@dataclass(frozen=True)
+class SeatScore:
+    """One seat's line in a round's scoring table."""
+
+    seat: int
+    declared: int
+    captured: int
+    base: int
+    multiplier: int
+    score: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """A scored round with its revealed deals."""
+
+    round: int
+    multiplier: int
+    seats: tuple[SeatScore, ...]
+    deals: tuple[DealRecord, ...]
+
+
+_NONE4: tuple[None, None, None, None] = (None, None, None, None)
+_ZERO4 = (0, 0, 0, 0)
+_EMPTY_HANDS: tuple[tuple[str, ...], ...] = ((), (), (), ())
+
+
+@dataclass(frozen=True)
+class GameState:
+    """The whole game at one point in its event stream."""
+
+    phase: Phase = Phase.WAITING
+    players: tuple[str, ...] = ()
+    target_score: int = DEFAULT_TARGET_SCORE
+    round_number: int = 0
+    multiplier: int = 1
+    # deals of the current round, oldest first; the last one is in play
+    deals: tuple[DealRecord, ...] = ()
+    hands: tuple[tuple[str, ...], ...] = _EMPTY_HANDS
+    prospective_starter: int | None = None
+    round_starter: int | None = None
+    redeal_open: bool = False
+    weak_seats: tuple[int, ...] = ()
+    redeal_decisions: tuple[bool | None, ...] = _NONE4
+    declarations: tuple[int | None, ...] = _NONE4
+    zero_streaks: tuple[int, ...] = _ZERO4
+    totals: tuple[int, ...] = _ZERO4
+    captured: tuple[int, ...] = _ZERO4
+    turn_number: int = 0
+    leader: int | None = None
+    turn_plays: tuple[TurnPlay, ...] = ()
+    required_count: int | None = None
+    last_turn: TurnResult | None = None
+    # every piece played this round, in play order (public information)
+    played_this_round: tuple[str, ...] = ()
+    last_round: RoundResult | None = None
+    perfect_rounds: tuple[int, ...] = _ZERO4
+    turns_won: tuple[int, ...] = _ZERO4
+    piles_captured: tuple[int, ...] = _ZERO4
+    ranking: tuple[int, ...] = ()
+    winners: tuple[int, ...] = ()
+
+    @classmethod
+    def initial(cls) -> GameState:
+        """The empty room: WAITING, no game yet."""
+        return cls()
+
+
+def replace(state: GameState, **changes: object) -> GameState:
+    """A faster ``dataclasses.replace`` (no __init__/validation); evolve calls it a lot."""
+    new = object.__new__(GameState)
+    d = dict(state.__dict__)
+    d.update(changes)
+    new.__dict__.update(d)
+    return new
+
+
+def play_order(start: int) -> tuple[int, ...]:
+    """Seats rotated so ``start`` is first, then ascending with wrap-around."""
+    return tuple((start + i) % SEATS for i in range(SEATS))
+
+
+def current_declarer(state: GameState) -> int | None:
+    """The seat that must declare next, or None outside DECLARATION."""
+    if state.phase is not Phase.DECLARATION or state.round_starter is None:
+        return None
+    for s in play_order(state.round_starter):
+        if state.declarations[s] is None:
+            return s
+    return None
+
+
+def declared_in_order(state: GameState) -> list[int]:
+    """Declarations made so far this round, in declaration order."""
+    if state.round_starter is None:
+        return []
+    out = []
+    for s in play_order(state.round_starter):
+        v = state.declarations[s]
+        if v is None:
+            break
+        out.append(v)
+    return out
+
+
+def current_player(state: GameState) -> int | None:
+    """The seat that must play next in the current turn, or None outside TURN."""
+    if state.phase is not Phase.TURN or state.leader is None:
+        return None
+    return (state.leader + len(state.turn_plays)) % SEATS
+
+
+def awaiting(state: GameState) -> tuple[int, ...]:
+    """Seats that may act right now (several only during a redeal offer)."""
+    phase = state.phase
+    if phase is Phase.TURN:
+        return (current_player(state),)  # type: ignore[return-value]
+    if phase is Phase.DECLARATION:
+        d = current_declarer(state)
+        return () if d is None else (d,)
+    if phase is Phase.PREPARATION and state.redeal_open:
+        return tuple(s for s in state.weak_seats if state.redeal_decisions[s] is None)
+    return ()
+
+
+def pending_system_action(state: GameState) -> str | None:
+    """What the service must schedule: the redeal window timer or the next round."""
+    if state.phase is Phase.PREPARATION and state.redeal_open:
+        return "close_redeal_window"
+    if state.phase is Phase.SCORING:
+        return "start_next_round"
+    return None

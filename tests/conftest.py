@@ -1,0 +1,52 @@
+"""Suite-wide fixtures and the known traps of Django + Channels testing.
+
+* Live-server WebSocket tests can hang once sync Channels code ran in the
+  same process unless child processes are spawned, not forked.
+* Async tests that touch the database need
+  ``@pytest.mark.django_db(transaction=True)`` (documented here; each test
+  module applies it).
+* Tests marked ``postgres`` / ``redis`` need the real services; outside CI
+  they skip when the configuration does not point at them, with ``CI=true``
+  a missing service fails the run instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+multiprocessing.set_start_method("spawn", force=True)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing_service(marker: str) -> str | None:
+    from django.conf import settings
+
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    if marker == "redis" and not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    if marker == "browser" and not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if marker not in item.keywords:
+            continue
+        reason = _missing_service(marker)
+        if reason is None:
+            continue
+        if IN_CI:
+            pytest.fail(f"CI=true requires the {marker} service: {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    return CHROMIUM

@@ -1,0 +1,14 @@
+"""Loaded with ``-p tests.env_defaults`` before pytest-django reads settings.
+
+Tests run with DEBUG off, like production, so they need a SECRET_KEY; the
+in-process maintenance loop and presentation pauses are off so tests drive
+time themselves.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaptui.settings")
+for _name in ("GAME_BOT_DELAY", "GAME_TURN_RESULT_PAUSE", "GAME_ROUND_RESULT_PAUSE"):
+    os.environ.setdefault(_name, "0")
+os.environ.setdefault("MAINTENANCE_IN_PROCESS", "0")
