@@ -1,0 +1,191 @@
+"""Bots that choose a command from one seat's view only (they cannot cheat).
+
+* ``random``: a uniformly random legal action — any valid lead, any N pieces
+  when following, accept/decline a redeal 50/50. One deliberate exception:
+  declarations are drawn uniformly from the legal values in 0..3, not 0..8.
+  Uniform 0..8 declarations score about −2.5 per round on average, so four such
+  bots would (almost) never reach the target and a game would not end.
+* ``strategic``: rules.md §10 — declares from hand strength (never illegally),
+  then aims to capture exactly that: wins turns with its strongest sure plays
+  while it still needs piles, and dumps pieces that cannot win once it has
+  enough (or when winning would overshoot). Accepts a redeal on a weak hand
+  80 % of the time.
+
+Both are deterministic for a given ``rng_seed``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from itertools import combinations
+from typing import Any
+
+from .commands import Command, Declare, Play, RedealDecision
+from .pieces import DECK, POINTS
+from .plays import PlayType, analyse, valid_plays
+
+RANDOM_MIN_DECLARATION = 1
+RANDOM_MAX_DECLARATION = 2
+STRATEGIC_REDEAL_ACCEPT = 0.8
+
+_DECK_COUNT = Counter(DECK)
+
+
+def choose_command(view: dict[str, Any], strategy: str = "strategic",
+                   rng_seed: str = "") -> Command:
+    """The command ``view["seat"]`` should send now; ValueError if it has nothing to do."""
+    seat = view["seat"]
+    if seat is None or seat not in view["awaiting"]:
+        raise ValueError("this seat has nothing to do right now")
+    rng = random.Random(f"{rng_seed}|{seat}")
+    if strategy == "random":
+        return _random(view, seat, rng)
+    if strategy == "strategic":
+        return _strategic(view, seat, rng)
+    raise ValueError(f"unknown strategy {strategy!r}")
+
+
+# ---- random ------------------------------------------------------------------
+
+def _random(view: dict[str, Any], seat: int, rng: random.Random) -> Command:
+    allowed = view["allowed"]
+    if allowed["redeal"]:
+        return RedealDecision(seat=seat, accept=rng.random() < 0.5)
+    if allowed["declare"]:
+        values = [v for v in allowed["declare"] if RANDOM_MIN_DECLARATION <= v <= RANDOM_MAX_DECLARATION]
+        return Declare(seat=seat, value=rng.choice(values or allowed["declare"]))
+    play = allowed["play"]
+    hand = view["hand"]
+    if play["lead"]:
+        return Play(seat=seat, pieces=rng.choice(valid_plays(hand)))
+    return Play(seat=seat, pieces=tuple(rng.sample(hand, play["count"])))
+
+
+# ---- strategic ---------------------------------------------------------------
+
+def _unseen(view: dict[str, Any]) -> Counter[str]:
+    """Pieces neither in my hand nor already played this round (others may hold them)."""
+    c = _DECK_COUNT.copy()
+    c.subtract(view["hand"])
+    c.subtract(view["played_this_round"])
+    return +c
+
+
+def _beatable(play: tuple[str, ...], unseen: Counter[str]) -> bool:
+    """Could some other player hold a same-type play of higher value?"""
+    ptype, value = analyse(play)
+    if ptype is PlayType.SINGLE:
+        return any(POINTS[k] > value for k in unseen)
+    if ptype is PlayType.PAIR:
+        return any(n >= 2 and 2 * POINTS[k] > value for k, n in unseen.items())
+    return any(len(p) == len(play) and analyse(p) == (ptype, analyse(p)[1])
+               and analyse(p)[1] > value for p in valid_plays(list(unseen.elements())))
+
+
+def estimate_piles(hand: list[str], starter: bool) -> float:
+    """Expected captured piles from hand strength (a hand-tuned heuristic)."""
+    c = Counter(hand)
+    e = 0.0
+    e += 1.0 * c["GENERAL_RED"] + 0.75 * c["GENERAL_BLACK"]
+    e += 0.45 * c["ADVISOR_RED"] + 0.3 * c["ADVISOR_BLACK"]
+    e += 0.15 * c["ELEPHANT_RED"]
+    plays = valid_plays(hand)
+    best_combo = 0.0
+    for p in plays:
+        t, _ = analyse(p)
+        if t in (PlayType.SINGLE,):
+            continue
+        n = len(p)
+        w = {PlayType.PAIR: 0.35, PlayType.THREE_OF_A_KIND: 0.5, PlayType.STRAIGHT: 0.6,
+             PlayType.FOUR_OF_A_KIND: 0.7, PlayType.EXTENDED_STRAIGHT: 0.6,
+             PlayType.EXTENDED_STRAIGHT_5: 0.7, PlayType.FIVE_OF_A_KIND: 0.8,
+             PlayType.DOUBLE_STRAIGHT: 0.9}[t]
+        best_combo = max(best_combo, w * n)
+    e += best_combo
+    if starter:
+        e += 0.3
+    return e
+
+
+def _declare(view: dict[str, Any], seat: int) -> Command:
+    allowed = view["allowed"]["declare"]
+    est = estimate_piles(view["hand"], view["round_starter"] == seat)
+    target = int(est + 0.5)
+    if target in allowed:
+        return Declare(seat=seat, value=target)
+    # nearest legal value, preferring the side the estimate leans to
+    order = sorted(allowed, key=lambda v: (abs(v - est), v))
+    return Declare(seat=seat, value=order[0])
+
+
+def _current_best(plays: list[dict[str, Any]]) -> tuple[str, int]:
+    lead_type, best = plays[0]["play_type"], plays[0]["value"]
+    for p in plays[1:]:
+        if p["play_type"] == lead_type and p["value"] > best:
+            best = p["value"]
+    return lead_type, best
+
+
+def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> Command:
+    hand = view["hand"]
+    plays = valid_plays(hand)
+    if need <= 0:
+        # lead what is least likely to win: the weakest single
+        weakest = min(hand, key=POINTS.__getitem__)
+        return Play(seat=seat, pieces=(weakest,))
+    best_key = None
+    best_play: tuple[str, ...] = ()
+    for p in plays:
+        if len(p) > need:
+            continue
+        sure = not _beatable(p, unseen)
+        key = (sure, len(p) if sure else 0, analyse(p)[1] if not sure else -analyse(p)[1])
+        if best_key is None or key > best_key:
+            best_key, best_play = key, p
+    return Play(seat=seat, pieces=best_play)
+
+
+def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> Command:
+    hand = view["hand"]
+    n = view["allowed"]["play"]["count"]
+    lead_type, best = _current_best(view["turn"]["plays"])
+    want = 0 < need and n <= need
+    winners: list[tuple[str, ...]] = []
+    losers: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
+    for combo in combinations(hand, n):
+        if combo in seen:
+            continue
+        seen.add(combo)
+        t, v = analyse(combo)
+        if t.value == lead_type and v > best:
+            winners.append(combo)
+        else:
+            losers.append(combo)
+    remaining = 3 - len(view["turn"]["plays"])  # followers after me
+    if want and winners:
+        if remaining == 0:
+            return Play(seat=seat, pieces=min(winners, key=lambda c: analyse(c)[1]))
+        sure = [c for c in winners if not _beatable(c, unseen)]
+        pick = min(sure, key=lambda c: analyse(c)[1]) if sure else max(
+            winners, key=lambda c: analyse(c)[1])
+        return Play(seat=seat, pieces=pick)
+    pool = losers or winners
+    points = lambda c: sum(POINTS[k] for k in c)  # noqa: E731
+    if need <= 0:
+        return Play(seat=seat, pieces=max(pool, key=points))  # shed strength safely
+    return Play(seat=seat, pieces=min(pool, key=points))  # keep strength for later
+
+
+def _strategic(view: dict[str, Any], seat: int, rng: random.Random) -> Command:
+    allowed = view["allowed"]
+    if allowed["redeal"]:
+        return RedealDecision(seat=seat, accept=rng.random() < STRATEGIC_REDEAL_ACCEPT)
+    if allowed["declare"]:
+        return _declare(view, seat)
+    need = view["declarations"][seat] - view["captured"][seat]
+    unseen = _unseen(view)
+    if allowed["play"]["lead"]:
+        return _lead(view, seat, need, unseen)
+    return _follow(view, seat, need, unseen)

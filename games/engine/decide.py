@@ -1,0 +1,311 @@
+"""decide(state, command) -> events: every rule check lives here.
+
+decide never mutates anything: it evolves a private working copy while it
+emits events so follow-on facts (a turn's winner, the round's score, the next
+deal) are computed from exactly the state the events will produce. On any
+RuleViolation the partial list is discarded, so a rejected command changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .commands import (
+    AUTO_REASONS,
+    ActForSeat,
+    CloseRedealWindow,
+    Command,
+    Declare,
+    Play,
+    RedealDecision,
+    StartGame,
+    StartNextRound,
+)
+from .dealing import commitment, deal_from_seed
+from .declarations import MAX_DECLARATION, forbidden_declarations
+from .errors import RuleViolation
+from .events import Event
+from .evolve import evolve
+from .pieces import POINTS, is_weak_hand
+from .plays import PlayType, analyse, resolve_turn
+from .scoring import base_score, ranking, winners
+from .state import (
+    SEATS,
+    GameState,
+    Phase,
+    awaiting,
+    current_declarer,
+    current_player,
+    declared_in_order,
+    play_order,
+)
+
+
+class _Emitter:
+    """Collects events and keeps the state they lead to."""
+
+    __slots__ = ("state", "events", "auto")
+
+    def __init__(self, state: GameState, auto: str | None = None) -> None:
+        self.state = state
+        self.events: list[Event] = []
+        self.auto = auto
+
+    def emit(self, type_: str, data: dict[str, Any], player_action: bool = False) -> None:
+        if player_action and self.auto is not None:
+            data["auto"] = self.auto
+        ev = Event(type_, data)
+        self.events.append(ev)
+        self.state = evolve(self.state, ev)
+
+
+def _need_seed(seed: str) -> None:
+    if not isinstance(seed, str) or not seed:
+        raise RuleViolation("missing_seed", "This command causes a deal and needs a non-empty seed.")
+
+
+def _check_seat(seat: object) -> int:
+    if isinstance(seat, bool) or not isinstance(seat, int) or not 0 <= seat < SEATS:
+        raise RuleViolation("bad_seat", f"Seat must be an integer 0..{SEATS - 1}.")
+    return seat
+
+
+def _deal(em: _Emitter, seed: str) -> None:
+    """Deal a new hand set for the current round; offer a redeal or let it stand."""
+    _need_seed(seed)
+    s = em.state
+    hands = deal_from_seed(seed)
+    if s.multiplier > 1:  # a redeal happened this round: its winner starts
+        starter = s.prospective_starter
+    elif s.round_number == 1:
+        starter = next(i for i, h in enumerate(hands) if "GENERAL_RED" in h)
+    else:
+        starter = s.last_turn.winner if s.last_turn is not None else 0
+    em.emit("hands_dealt", {
+        "round": s.round_number, "deal": len(s.deals) + 1, "seed": seed,
+        "commitment": commitment(seed), "hands": [list(h) for h in hands],
+        "starter": starter,
+    })
+    weak = [i for i in range(SEATS) if is_weak_hand(hands[i])]
+    if weak:
+        em.emit("redeal_offered", {"weak_seats": weak})
+    else:
+        em.emit("deal_stands", {"starter": starter})
+
+
+def _resolve_redeal(em: _Emitter, seed: str) -> None:
+    """All weak seats decided: first accepter from the prospective starter wins, else stand."""
+    s = em.state
+    start = s.prospective_starter if s.prospective_starter is not None else 0
+    accepters = [x for x in play_order(start) if s.redeal_decisions[x] is True]
+    if not accepters:
+        em.emit("redeal_declined_all", {})
+        em.emit("deal_stands", {"starter": start})
+        return
+    _need_seed(seed)
+    em.emit("redeal_won", {"seat": accepters[0], "multiplier": s.multiplier + 1})
+    _deal(em, seed)
+
+
+def _start_game(em: _Emitter, c: StartGame) -> None:
+    if em.state.phase not in (Phase.WAITING, Phase.GAME_OVER):
+        raise RuleViolation("wrong_phase", "A game is already in progress.")
+    players = c.players
+    if (not isinstance(players, (tuple, list)) or len(players) != SEATS
+            or not all(isinstance(p, str) and p.strip() for p in players)):
+        raise RuleViolation("seats_not_full", "A game needs exactly 4 seated players.")
+    if isinstance(c.target_score, bool) or not isinstance(c.target_score, int) or c.target_score < 1:
+        raise RuleViolation("bad_command", "target_score must be a positive integer.")
+    _need_seed(c.seed)
+    em.emit("game_started", {"players": list(players), "target_score": c.target_score})
+    em.emit("round_started", {"round": 1})
+    _deal(em, c.seed)
+
+
+def _redeal_decision(em: _Emitter, c: RedealDecision) -> None:
+    s = em.state
+    seat = _check_seat(c.seat)
+    if not isinstance(c.accept, bool):
+        raise RuleViolation("bad_command", "accept must be true or false.")
+    if s.phase is not Phase.PREPARATION or not s.redeal_open:
+        raise RuleViolation("wrong_phase", "No redeal offer is open.")
+    if seat not in s.weak_seats:
+        raise RuleViolation("not_weak", "Only a player with a weak hand may ask for a redeal.")
+    if s.redeal_decisions[seat] is not None:
+        raise RuleViolation("already_decided", "You have already decided on this redeal.")
+    em.emit("redeal_decided", {"seat": seat, "accept": c.accept}, player_action=True)
+    if not awaiting(em.state):
+        _resolve_redeal(em, c.seed)
+
+
+def _close_redeal_window(em: _Emitter, c: CloseRedealWindow) -> None:
+    s = em.state
+    if s.phase is not Phase.PREPARATION or not s.redeal_open:
+        raise RuleViolation("wrong_phase", "No redeal offer is open.")
+    for seat in s.weak_seats:
+        if em.state.redeal_decisions[seat] is None:
+            em.emit("redeal_decided", {"seat": seat, "accept": False, "auto": "timeout"})
+    _resolve_redeal(em, c.seed)
+
+
+def _declare(em: _Emitter, c: Declare) -> None:
+    s = em.state
+    seat = _check_seat(c.seat)
+    if s.phase is not Phase.DECLARATION:
+        raise RuleViolation("wrong_phase", "It is not time to declare.")
+    if current_declarer(s) != seat:
+        if s.declarations[seat] is not None:
+            raise RuleViolation("already_declared", "You have already declared this round.")
+        raise RuleViolation("not_your_turn", "It is not your turn to declare.")
+    v = c.value
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_DECLARATION:
+        raise RuleViolation("invalid_declaration", "Declare a whole number of piles from 0 to 8.")
+    bad = forbidden_declarations(declared_in_order(s), s.zero_streaks[seat])
+    if v in bad:
+        code, msg = bad[v]
+        raise RuleViolation(code, msg)
+    em.emit("declared", {"seat": seat, "value": v}, player_action=True)
+    if current_declarer(em.state) is None:
+        em.emit("phase_changed", {"from": Phase.DECLARATION.value, "to": Phase.TURN.value,
+                                  "leader": s.round_starter})
+
+
+def _play(em: _Emitter, c: Play) -> None:
+    s = em.state
+    seat = _check_seat(c.seat)
+    if s.phase is not Phase.TURN:
+        raise RuleViolation("wrong_phase", "It is not time to play.")
+    if current_player(s) != seat:
+        if any(tp.seat == seat for tp in s.turn_plays):
+            raise RuleViolation("already_played", "You have already played in this turn.")
+        raise RuleViolation("not_your_turn", "It is not your turn to play.")
+    pieces = c.pieces
+    if not isinstance(pieces, (tuple, list)) or not all(isinstance(p, str) for p in pieces):
+        raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
+    for p in pieces:
+        if p not in POINTS:
+            raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
+    need = Counter(pieces)
+    hand = Counter(s.hands[seat])
+    for k, n in need.items():
+        if hand[k] < n:
+            raise RuleViolation("pieces_not_in_hand",
+                                f"You do not hold {n} × {k}." if n > 1 else f"You do not hold {k}.")
+    ptype, value = analyse(pieces)
+    leading = not s.turn_plays
+    if leading:
+        if not 1 <= len(pieces) <= 6:
+            raise RuleViolation("wrong_piece_count", "The leader plays 1 to 6 pieces.")
+        if ptype is PlayType.INVALID:
+            raise RuleViolation("invalid_play", "The leader must play a valid combination.")
+    elif len(pieces) != s.required_count:
+        raise RuleViolation("wrong_piece_count",
+                            f"You must play exactly {s.required_count} piece(s) in this turn.")
+    em.emit("played", {"seat": seat, "pieces": list(pieces), "play_type": ptype.value,
+                       "value": value}, player_action=True)
+    st = em.state
+    if len(st.turn_plays) < SEATS:
+        return
+    win_idx = resolve_turn([tp.pieces for tp in st.turn_plays])
+    winner = st.turn_plays[win_idx].seat
+    em.emit("turn_won", {
+        "seat": winner, "piles": st.required_count, "turn": st.turn_number,
+        "plays": [{"seat": tp.seat, "pieces": list(tp.pieces), "play_type": tp.play_type,
+                   "value": tp.value} for tp in st.turn_plays],
+    })
+    if any(em.state.hands):
+        return
+    _score_round(em)
+
+
+def _score_round(em: _Emitter) -> None:
+    s = em.state
+    rows = []
+    for seat in range(SEATS):
+        d = s.declarations[seat]
+        a = s.captured[seat]
+        base = base_score(d, a)
+        score = base * s.multiplier
+        rows.append({
+            "seat": seat, "declared": d, "captured": a, "base": base,
+            "multiplier": s.multiplier, "score": score, "total": s.totals[seat] + score,
+            "perfect": d > 0 and a == d,
+            "zero_streak": s.zero_streaks[seat] + 1 if d == 0 else 0,
+        })
+    em.emit("round_scored", {
+        "round": s.round_number, "multiplier": s.multiplier, "seats": rows,
+        "deals": [{"deal": x.deal, "seed": x.seed, "commitment": x.commitment} for x in s.deals],
+    })
+    totals = em.state.totals
+    if max(totals) >= s.target_score:
+        em.emit("game_over", {"ranking": list(ranking(totals)), "winners": list(winners(totals)),
+                              "totals": list(totals)})
+
+
+def _start_next_round(em: _Emitter, c: StartNextRound) -> None:
+    if em.state.phase is not Phase.SCORING:
+        raise RuleViolation("wrong_phase", "The next round can start only after scoring.")
+    _need_seed(c.seed)
+    em.emit("round_started", {"round": em.state.round_number + 1})
+    _deal(em, c.seed)
+
+
+def _act_for_seat(em: _Emitter, c: ActForSeat) -> None:
+    from .bots import choose_command  # local: bots depend on views, not on decide
+    from .views import view
+
+    seat = _check_seat(c.seat)
+    if c.reason not in AUTO_REASONS:
+        raise RuleViolation("bad_command", f"reason must be one of {', '.join(AUTO_REASONS)}.")
+    if em.state.phase in (Phase.WAITING, Phase.SCORING, Phase.GAME_OVER):
+        raise RuleViolation("wrong_phase", "No player action is pending.")
+    if seat not in awaiting(em.state):
+        raise RuleViolation("not_your_turn", "That seat has nothing to do right now.")
+    s = em.state
+    cmd: Command
+    if s.phase is Phase.PREPARATION and c.reason == "disconnected":
+        cmd = RedealDecision(seat=seat, accept=False, seed=c.seed)
+    else:
+        cmd = choose_command(view(s, seat), "strategic", rng_seed=c.seed)
+        cmd = _with_seed(cmd, c.seed)
+    em.auto = c.reason
+    _HANDLERS[type(cmd)](em, cmd)
+
+
+def _with_seed(cmd: Command, seed: str) -> Command:
+    from dataclasses import replace as dc_replace
+
+    return dc_replace(cmd, seed=seed)
+
+
+_HANDLERS: dict[type, Any] = {
+    StartGame: _start_game,
+    RedealDecision: _redeal_decision,
+    CloseRedealWindow: _close_redeal_window,
+    Declare: _declare,
+    Play: _play,
+    StartNextRound: _start_next_round,
+    ActForSeat: _act_for_seat,
+}
+
+
+def decide(state: GameState, command: Command) -> list[Event]:
+    """The events ``command`` produces from ``state``; raises RuleViolation when refused."""
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise RuleViolation("bad_command", f"Unknown command {command!r}.")
+    em = _Emitter(state)
+    handler(em, command)
+    return em.events
+
+
+def decide_and_evolve(state: GameState, command: Command) -> tuple[list[Event], GameState]:
+    """decide plus the resulting state (saves a second fold for callers that want both)."""
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise RuleViolation("bad_command", f"Unknown command {command!r}.")
+    em = _Emitter(state)
+    handler(em, command)
+    return em.events, em.state

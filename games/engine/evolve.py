@@ -1,0 +1,176 @@
+"""Apply one event to a state (pure). Events carry every fact they need, so
+evolve never re-derives rules — it only records what decide already decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from .errors import RuleViolation
+from .events import Event
+from .pieces import sort_pieces
+from .state import (
+    DealRecord,
+    GameState,
+    Phase,
+    RoundResult,
+    SeatScore,
+    TurnPlay,
+    TurnResult,
+    replace,
+)
+
+_NONE4 = (None, None, None, None)
+_ZERO4 = (0, 0, 0, 0)
+
+
+def _set(t: tuple, i: int, v: object) -> tuple:
+    return t[:i] + (v,) + t[i + 1:]
+
+
+def _game_started(s: GameState, d: dict) -> GameState:
+    return GameState(phase=Phase.PREPARATION, players=tuple(d["players"]),
+                     target_score=d["target_score"])
+
+
+def _round_started(s: GameState, d: dict) -> GameState:
+    return replace(
+        s, phase=Phase.PREPARATION, round_number=d["round"], multiplier=1, deals=(),
+        hands=((), (), (), ()), prospective_starter=None, round_starter=None,
+        redeal_open=False, weak_seats=(), redeal_decisions=_NONE4, declarations=_NONE4,
+        captured=_ZERO4, turn_number=0, leader=None, turn_plays=(), required_count=None,
+        played_this_round=(),
+    )
+
+
+def _hands_dealt(s: GameState, d: dict) -> GameState:
+    return replace(
+        s, phase=Phase.PREPARATION,
+        deals=s.deals + (DealRecord(d["deal"], d["seed"], d["commitment"]),),
+        hands=tuple(sort_pieces(h) for h in d["hands"]),
+        prospective_starter=d["starter"], redeal_open=False, weak_seats=(),
+        redeal_decisions=_NONE4,
+    )
+
+
+def _redeal_offered(s: GameState, d: dict) -> GameState:
+    return replace(s, redeal_open=True, weak_seats=tuple(d["weak_seats"]),
+                   redeal_decisions=_NONE4)
+
+
+def _redeal_decided(s: GameState, d: dict) -> GameState:
+    return replace(s, redeal_decisions=_set(s.redeal_decisions, d["seat"], d["accept"]))
+
+
+def _redeal_won(s: GameState, d: dict) -> GameState:
+    return replace(s, redeal_open=False, multiplier=d["multiplier"],
+                   prospective_starter=d["seat"])
+
+
+def _redeal_declined_all(s: GameState, d: dict) -> GameState:
+    return replace(s, redeal_open=False)
+
+
+def _deal_stands(s: GameState, d: dict) -> GameState:
+    return replace(s, phase=Phase.DECLARATION, redeal_open=False, round_starter=d["starter"],
+                   prospective_starter=d["starter"])
+
+
+def _declared(s: GameState, d: dict) -> GameState:
+    return replace(s, declarations=_set(s.declarations, d["seat"], d["value"]))
+
+
+def _phase_changed(s: GameState, d: dict) -> GameState:
+    to = Phase(d["to"])
+    if to is Phase.TURN:
+        return replace(s, phase=to, leader=d["leader"], turn_number=1, turn_plays=(),
+                       required_count=None)
+    return replace(s, phase=to)
+
+
+def _remove(hand: tuple[str, ...], pieces: Iterable[str]) -> tuple[str, ...]:
+    h = list(hand)
+    for p in pieces:
+        h.remove(p)
+    return tuple(h)
+
+
+def _played(s: GameState, d: dict) -> GameState:
+    seat = d["seat"]
+    pieces = tuple(d["pieces"])
+    tp = TurnPlay(seat, pieces, d["play_type"], d["value"])
+    return replace(
+        s, hands=_set(s.hands, seat, _remove(s.hands[seat], pieces)),
+        turn_plays=s.turn_plays + (tp,),
+        required_count=len(pieces) if s.required_count is None else s.required_count,
+        played_this_round=s.played_this_round + pieces,
+    )
+
+
+def _turn_won(s: GameState, d: dict) -> GameState:
+    seat, piles = d["seat"], d["piles"]
+    result = TurnResult(d["turn"], seat, piles, s.turn_plays)
+    return replace(
+        s, captured=_set(s.captured, seat, s.captured[seat] + piles),
+        turns_won=_set(s.turns_won, seat, s.turns_won[seat] + 1),
+        piles_captured=_set(s.piles_captured, seat, s.piles_captured[seat] + piles),
+        last_turn=result, leader=seat, turn_plays=(), required_count=None,
+        turn_number=s.turn_number + 1,
+    )
+
+
+def _round_scored(s: GameState, d: dict) -> GameState:
+    seats = tuple(
+        SeatScore(x["seat"], x["declared"], x["captured"], x["base"], x["multiplier"],
+                  x["score"], x["total"])
+        for x in d["seats"]
+    )
+    deals = tuple(DealRecord(x["deal"], x["seed"], x["commitment"]) for x in d["deals"])
+    perfect = tuple(p + (1 if x["perfect"] else 0) for p, x in zip(s.perfect_rounds, d["seats"]))
+    return replace(
+        s, phase=Phase.SCORING,
+        totals=tuple(x["total"] for x in d["seats"]),
+        zero_streaks=tuple(x["zero_streak"] for x in d["seats"]),
+        perfect_rounds=perfect,
+        last_round=RoundResult(d["round"], d["multiplier"], seats, deals),
+        leader=None,
+    )
+
+
+def _game_over(s: GameState, d: dict) -> GameState:
+    return replace(s, phase=Phase.GAME_OVER, ranking=tuple(d["ranking"]),
+                   winners=tuple(d["winners"]))
+
+
+_HANDLERS: dict[str, Callable[[GameState, dict], GameState]] = {
+    "game_started": _game_started,
+    "round_started": _round_started,
+    "hands_dealt": _hands_dealt,
+    "redeal_offered": _redeal_offered,
+    "redeal_decided": _redeal_decided,
+    "redeal_won": _redeal_won,
+    "redeal_declined_all": _redeal_declined_all,
+    "deal_stands": _deal_stands,
+    "declared": _declared,
+    "phase_changed": _phase_changed,
+    "played": _played,
+    "turn_won": _turn_won,
+    "round_scored": _round_scored,
+    "game_over": _game_over,
+}
+
+
+def evolve(state: GameState, event: Event) -> GameState:
+    """The state after ``event``; unknown event types raise RuleViolation('unknown_event')."""
+    handler = _HANDLERS.get(event.type)
+    if handler is None:
+        raise RuleViolation("unknown_event", f"Unknown event type {event.type!r}.")
+    return handler(state, event.data)
+
+
+def replay(events: Iterable[Event]) -> GameState:
+    """Fold events from GameState.initial()."""
+    s = GameState.initial()
+    for e in events:
+        s = evolve(s, e)
+    return s
