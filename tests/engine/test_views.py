@@ -1,0 +1,91 @@
+"""view(): own hand only, spectators see no hands, seeds hidden until scored."""
+
+import json
+
+from games.engine import Declare, Phase, Play, view
+from games.engine.state import replace
+
+from .helpers import apply, find_seed, started, turn_state, weak_seats
+from .view_checks import assert_view_is_safe
+
+SEEDLIKE = "very-secret-seed-0"
+
+
+def test_a_seat_sees_its_own_sorted_hand_and_only_sizes_of_others() -> None:
+    st = started()
+    for seat in range(4):
+        v = view(st, seat)
+        assert v["hand"] == list(st.hands[seat])
+        assert v["hand_sizes"] == [8, 8, 8, 8]
+        assert_view_is_safe(st, seat, v)
+
+
+def test_spectator_sees_no_hand_and_no_allowed_actions() -> None:
+    st = started()
+    v = view(st, None)
+    assert v["hand"] is None and v["seat"] is None
+    assert v["allowed"] == {"redeal": False, "declare": [], "declare_forbidden": {},
+                            "play": None}
+    assert_view_is_safe(st, None, v)
+
+
+def test_the_current_seed_is_hidden_until_the_round_is_scored() -> None:
+    st = started()
+    v = json.dumps(view(st, 0))
+    assert st.deals[0].seed not in v.replace(st.deals[0].commitment, "")
+    assert view(st, 0)["deals"][0] == {"deal": 1, "commitment": st.deals[0].commitment,
+                                       "seed": None}
+
+
+def test_allowed_declarations_with_reasons_for_the_last_declarer() -> None:
+    st = started()
+    order = [(st.round_starter + i) % 4 for i in range(4)]
+    for s, v in zip(order[:3], [3, 3, 1], strict=True):
+        st, _ = apply(st, Declare(seat=s, value=v))
+    v = view(st, order[3])
+    assert 1 not in v["allowed"]["declare"] and "1" in v["allowed"]["declare_forbidden"]
+    assert view(st, order[0])["allowed"]["declare"] == []
+    assert v["declarations"][order[0]] == 3 and v["declarations"][order[3]] is None
+
+
+def test_play_allowance_for_leader_and_follower_and_current_turn() -> None:
+    st = turn_state([["SOLDIER_RED"] * 2 + ["GENERAL_RED"], ["HORSE_RED"] * 2 + ["CANNON_RED"],
+                     ["HORSE_BLACK"] * 2 + ["CANNON_BLACK"], ["SOLDIER_BLACK"] * 3])
+    assert view(st, 0)["allowed"]["play"] == {"count": None, "lead": True}
+    st, _ = apply(st, Play(seat=0, pieces=("SOLDIER_RED", "SOLDIER_RED")))
+    v = view(st, 1)
+    assert v["allowed"]["play"] == {"count": 2, "lead": False}
+    assert v["turn"]["plays"] == [{"seat": 0, "pieces": ["SOLDIER_RED", "SOLDIER_RED"],
+                                   "play_type": "PAIR", "value": 4}]
+    assert view(st, 2)["allowed"]["play"] is None
+    assert_view_is_safe(st, 1, v)
+
+
+def test_redeal_offer_shows_public_info_and_own_eligibility() -> None:
+    seed = find_seed(lambda h: 1 <= len(weak_seats(h)) <= 3)
+    from games.engine import GameState, StartGame
+    st, _ = apply(GameState.initial(), StartGame(seed=seed))
+    w = st.weak_seats[0]
+    strong = next(s for s in range(4) if s not in st.weak_seats)
+    v = view(st, w)
+    assert v["redeal"]["eligible"] and v["allowed"]["redeal"]
+    assert v["redeal"]["weak_seats"] == list(st.weak_seats)
+    assert not view(st, strong)["redeal"]["eligible"]
+    assert view(st, strong)["pending_system_action"] == "close_redeal_window"
+    assert st.phase is Phase.PREPARATION
+
+
+def test_game_over_and_last_round_in_view() -> None:
+    st = turn_state([["GENERAL_RED"], ["SOLDIER_BLACK"], ["SOLDIER_RED"], ["CANNON_BLACK"]],
+                    declarations=(1, 0, 0, 2), target_score=3)
+    st = replace(st, turn_number=8)
+    for s in range(4):
+        st, _ = apply(st, Play(seat=s, pieces=st.hands[s]))
+    v = view(st, 2)
+    assert v["phase"] == "GAME_OVER"
+    assert v["game_over"] == {"ranking": [0, 1, 2, 3], "winners": [0]}
+    assert v["last_round"]["seats"][0]["score"] == 6
+    assert v["deals"][0]["seed"] == st.deals[0].seed  # revealed after scoring
+    assert v["stats"][0] == {"perfect_rounds": 1, "turns_won": 1, "piles_captured": 1}
+    assert v["last_turn"]["winner"] == 0
+    assert_view_is_safe(st, 2, v)
