@@ -1,0 +1,471 @@
+"""Writes to the event store. Every function is keyword-only where it takes
+more than a stream id, validates its input before touching the database and
+runs in one ``transaction.atomic()`` block, so it nests inside a caller's
+transaction (the rooms layer updates its projections in the same one) and
+leaves nothing half-written on any failure.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from eventstore import selectors
+from eventstore.canonical import (
+    GENESIS_HASH,
+    MAX_EVENT_BYTES,
+    check_stream_id,
+    check_type,
+    check_version,
+    clean_json,
+    event_hash,
+    iso,
+)
+from eventstore.errors import (
+    ConcurrencyError,
+    EventStoreError,
+    IntegrityViolation,
+    InvalidEvent,
+    StreamArchived,
+    StreamNotFound,
+)
+from eventstore.hooks import snapshot_builders
+from eventstore.jsonl import event_to_line, parse_lines
+from eventstore.models import ArchivedStream, Event, Snapshot, Stream
+from eventstore.types import ArchiveInfo, NewEvent, StoredEvent, VerificationResult
+from eventstore.types import Snapshot as SnapshotValue
+from liaptui.logging_setup import get_logger
+
+perf_log = get_logger("performance")
+error_log = get_logger("error")
+
+SLOW_APPEND_SECONDS = 0.25
+MAX_CORRELATION_ID = 128
+
+
+def _prepare(events: Sequence[NewEvent]) -> list[tuple[str, dict, dict, str]]:
+    if isinstance(events, NewEvent | dict | str | bytes):
+        raise InvalidEvent("events must be a sequence of NewEvent, not a single value")
+    try:
+        events = list(events)
+    except TypeError:
+        raise InvalidEvent(
+            f"events must be a sequence of NewEvent, got {type(events).__name__}"
+        ) from None
+    if not events:
+        raise InvalidEvent("nothing to append: events is empty")
+    prepared = []
+    for i, event in enumerate(events):
+        if not isinstance(event, NewEvent):
+            raise InvalidEvent(f"events[{i}] must be a NewEvent, got {type(event).__name__}")
+        check_type(event.type)
+        if not isinstance(event.data, dict):
+            raise InvalidEvent(
+                f"events[{i}] ({event.type}): data must be a dict, got {type(event.data).__name__}"
+            )
+        if not isinstance(event.metadata, dict):
+            raise InvalidEvent(
+                f"events[{i}] ({event.type}): metadata must be a dict, "
+                f"got {type(event.metadata).__name__}"
+            )
+        data = clean_json(event.data, f"events[{i}] ({event.type}) data")
+        metadata = clean_json(event.metadata, f"events[{i}] ({event.type}) metadata")
+        correlation_id = metadata.get("correlation_id") or ""
+        if not isinstance(correlation_id, str) or len(correlation_id) > MAX_CORRELATION_ID:
+            raise InvalidEvent(
+                f"events[{i}] ({event.type}): metadata correlation_id must be a string of at most "
+                f"{MAX_CORRELATION_ID} characters, got {correlation_id!r}"
+            )
+        prepared.append((event.type, data, metadata, correlation_id))
+    return prepared
+
+
+def event_append(
+    *, stream_id: str, events: Sequence[NewEvent], expected_version: int
+) -> list[StoredEvent]:
+    """Append ``events`` to ``stream_id`` if it is at ``expected_version``
+    (0 = the stream must not exist yet); return them as stored, with versions
+    ``expected_version + 1 ...``.
+
+    Raises ``ConcurrencyError`` when the stream is at another version
+    (another writer got there first), ``StreamArchived`` for an archived
+    stream, ``InvalidEvent`` for bad input. Queries: one ``SELECT ... FOR
+    UPDATE`` of the head row, one INSERT or UPDATE of the head, one bulk
+    INSERT of the events.
+    """
+    check_stream_id(stream_id)
+    check_version(expected_version, "expected_version")
+    prepared = _prepare(events)
+    started = time.perf_counter()
+    now = timezone.now()
+    recorded = iso(now)
+    try:
+        with transaction.atomic():
+            head = (
+                Stream.objects.select_for_update()
+                .filter(stream_id=stream_id)
+                .values_list("version", "last_hash", "archived_at")
+            )
+            head = head[0] if (head := list(head)) else None
+            if head is None:
+                if expected_version != 0:
+                    raise ConcurrencyError(stream_id, expected_version, 0)
+                prev_hash = GENESIS_HASH
+            else:
+                version, prev_hash, archived_at = head
+                if archived_at is not None:
+                    raise StreamArchived(stream_id)
+                if version != expected_version:
+                    raise ConcurrencyError(stream_id, expected_version, version)
+            rows = []
+            version = expected_version
+            for event_type, data, metadata, correlation_id in prepared:
+                version += 1
+                digest = event_hash(
+                    stream_id=stream_id,
+                    version=version,
+                    type=event_type,
+                    data=data,
+                    metadata=metadata,
+                    recorded_at=recorded,
+                    prev_hash=prev_hash,
+                    max_bytes=MAX_EVENT_BYTES,
+                )
+                rows.append(
+                    Event(
+                        stream_id=stream_id,
+                        version=version,
+                        type=event_type,
+                        data=data,
+                        metadata=metadata,
+                        correlation_id=correlation_id,
+                        recorded_at=now,
+                        hash=digest,
+                        prev_hash=prev_hash,
+                    )
+                )
+                prev_hash = digest
+            if head is None:
+                Stream.objects.create(
+                    stream_id=stream_id,
+                    version=version,
+                    last_hash=prev_hash,
+                    created_at=now,
+                    updated_at=now,
+                )
+            else:
+                Stream.objects.filter(stream_id=stream_id).update(
+                    version=version, last_hash=prev_hash, updated_at=now
+                )
+            Event.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        # The unique (stream_id) head or (stream_id, version) event constraint:
+        # another writer created the stream or appended concurrently.
+        raise ConcurrencyError(stream_id, expected_version, _version_or_none(stream_id)) from exc
+    elapsed = time.perf_counter() - started
+    if elapsed > SLOW_APPEND_SECONDS:
+        perf_log.warning(
+            "slow event append", stream_id=stream_id, events=len(rows), ms=round(elapsed * 1000, 1)
+        )
+    return [
+        StoredEvent(
+            stream_id=stream_id,
+            version=row.version,
+            position=row.position,
+            type=row.type,
+            data=row.data,
+            metadata=row.metadata,
+            recorded_at=now,
+            hash=row.hash,
+            prev_hash=row.prev_hash,
+        )
+        for row in rows
+    ]
+
+
+def _version_or_none(stream_id: str) -> int | None:
+    try:
+        return selectors.stream_version(stream_id)
+    except DatabaseError:  # pragma: no cover - outer transaction unusable
+        return None
+
+
+def _locked_head(stream_id: str) -> Stream:
+    check_stream_id(stream_id)
+    head = Stream.objects.select_for_update().filter(stream_id=stream_id).first()
+    if head is None:
+        raise StreamNotFound(stream_id)
+    return head
+
+
+def snapshot_save(*, stream_id: str, version: int, state: dict[str, Any]) -> SnapshotValue:
+    """Store the folded ``state`` of ``stream_id`` at ``version`` (1 ..
+    current version); saving the same version again replaces it."""
+    check_stream_id(stream_id)
+    check_version(version, "snapshot version", minimum=1)
+    if not isinstance(state, dict):
+        raise InvalidEvent(f"snapshot state must be a dict, got {type(state).__name__}")
+    state = clean_json(state, f"snapshot state of {stream_id}")
+    now = timezone.now()
+    with transaction.atomic():
+        current = selectors.stream_version(stream_id)
+        if current == 0:
+            raise StreamNotFound(stream_id)
+        if version > current:
+            raise InvalidEvent(
+                f"cannot snapshot stream {stream_id!r} at version {version}: "
+                f"it is at version {current}"
+            )
+        Snapshot.objects.update_or_create(
+            stream_id=stream_id, version=version, defaults={"state": state, "created_at": now}
+        )
+    return SnapshotValue(stream_id=stream_id, version=version, state=state, created_at=now)
+
+
+def stream_mark_finished(stream_id: str) -> None:
+    """Mark the stream finished (eligible for archiving after the retention
+    period). Idempotent; appends remain possible until it is archived."""
+    with transaction.atomic():
+        head = _locked_head(stream_id)
+        if head.finished_at is None:
+            Stream.objects.filter(stream_id=stream_id).update(finished_at=timezone.now())
+
+
+def stream_archive(stream_id: str) -> ArchiveInfo:
+    """Compress the stream's events (zlib of JSON Lines) into the archive
+    table and delete its event rows and all but its latest snapshot.
+
+    The stream is verified first: a broken chain raises
+    ``IntegrityViolation`` and nothing changes. Archiving an archived stream
+    returns its existing archive.
+    """
+    with transaction.atomic():
+        head = _locked_head(stream_id)
+        if head.archived_at is not None:
+            archive = ArchivedStream.objects.get(stream_id=stream_id)
+            return _archive_info(archive)
+        events = selectors.event_read(stream_id=stream_id)
+        result = selectors.stream_verify(stream_id, replay_checks=False, events=events)
+        if not result.ok:
+            first = result.problems[0]
+            raise IntegrityViolation(
+                f"refusing to archive stream {stream_id!r}: {first['problem']} "
+                f"(version {first['version']}); run eventstore_verify",
+                stream_id=stream_id,
+                version=first["version"],
+            )
+        raw = "".join(event_to_line(e) + "\n" for e in events).encode("utf-8")
+        payload = zlib.compress(raw, 6)
+        # Read it back before deleting anything.
+        if [e.hash for e in parse_lines(zlib.decompress(payload).decode("utf-8").splitlines())] != [
+            e.hash for e in events
+        ]:  # pragma: no cover - zlib/json would have to be broken
+            raise IntegrityViolation(f"archive of {stream_id!r} did not read back identically")
+        now = timezone.now()
+        archive = ArchivedStream.objects.create(
+            stream_id=stream_id,
+            payload=payload,
+            event_count=len(events),
+            raw_bytes=len(raw),
+            compressed_bytes=len(payload),
+            first_hash=events[0].hash,
+            last_hash=events[-1].hash,
+            first_position=events[0].position,
+            last_position=events[-1].position,
+            type_counts=dict(Counter(e.type for e in events)),
+            archived_at=now,
+        )
+        Event.objects.filter(stream_id=stream_id).delete()
+        latest = Snapshot.objects.filter(stream_id=stream_id).order_by("-version").first()
+        if latest is not None:
+            Snapshot.objects.filter(stream_id=stream_id).exclude(pk=latest.pk).delete()
+        Stream.objects.filter(stream_id=stream_id).update(archived_at=now)
+    return _archive_info(archive)
+
+
+def _archive_info(archive: ArchivedStream) -> ArchiveInfo:
+    return ArchiveInfo(
+        stream_id=archive.stream_id,
+        event_count=archive.event_count,
+        raw_bytes=archive.raw_bytes,
+        compressed_bytes=archive.compressed_bytes,
+        archived_at=archive.archived_at,
+    )
+
+
+def streams_archive_finished(older_than: timedelta | None = None) -> int:
+    """Archive every finished stream whose ``finished_at`` is older than
+    ``older_than`` (default ``settings.LIAPTUI["EVENT_RETENTION_DAYS"]``);
+    return how many were archived. A stream that fails verification is
+    logged (category ``error``) and skipped; the others still go."""
+    if older_than is None:
+        older_than = timedelta(days=settings.LIAPTUI["EVENT_RETENTION_DAYS"])
+    if older_than < timedelta(0):
+        raise InvalidEvent(f"older_than must not be negative, got {older_than}")
+    cutoff = timezone.now() - older_than
+    candidates = list(
+        Stream.objects.filter(
+            finished_at__isnull=False, finished_at__lte=cutoff, archived_at__isnull=True
+        )
+        .order_by("finished_at")
+        .values_list("stream_id", flat=True)
+    )
+    archived = raw = compressed = 0
+    started = time.perf_counter()
+    for stream_id in candidates:
+        try:
+            info = stream_archive(stream_id)
+        except EventStoreError as exc:
+            error_log.error("stream archive failed", stream_id=stream_id, error=str(exc))
+            continue
+        archived += 1
+        raw += info.raw_bytes
+        compressed += info.compressed_bytes
+    if candidates:
+        perf_log.info(
+            "finished streams archived",
+            archived=archived,
+            candidates=len(candidates),
+            raw_bytes=raw,
+            compressed_bytes=compressed,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+    return archived
+
+
+def stream_import(lines: Iterable[str | bytes], *, replace: bool = False) -> VerificationResult:
+    """Restore a stream from ``stream_export`` JSON Lines, exactly: same
+    versions, types, data, metadata, times and hashes (positions are new).
+
+    Every line is checked (one stream, versions 1..n, hash chain recomputed)
+    before anything is written; the stream is verified again inside the
+    transaction. Refuses (``EventStoreError``) if the stream exists, unless
+    ``replace`` (which drops its events, snapshots and archive first).
+    """
+    events = list(parse_lines(lines))
+    if not events:
+        raise InvalidEvent("nothing to import: no events in the input")
+    stream_id = check_stream_id(events[0].stream_id)
+    prev_hash = GENESIS_HASH
+    rows = []
+    for expected, event in enumerate(events, start=1):
+        where = f"import of {stream_id!r}, version {event.version!r}"
+        if event.stream_id != stream_id:
+            raise InvalidEvent(f"{where}: line for another stream {event.stream_id!r}")
+        check_version(event.version, "version", minimum=1)
+        if event.version != expected:
+            raise IntegrityViolation(
+                f"{where}: expected version {expected} (versions run 1, 2, 3 ... without gaps)",
+                stream_id=stream_id,
+                version=expected,
+            )
+        check_type(event.type)
+        data = clean_json(event.data, f"{where} data")
+        metadata = clean_json(event.metadata, f"{where} metadata")
+        if not isinstance(data, dict) or not isinstance(metadata, dict):
+            raise InvalidEvent(f"{where}: data and metadata must be objects")
+        if event.prev_hash != prev_hash:
+            raise IntegrityViolation(
+                f"{where}: prev_hash does not match the previous event's hash",
+                stream_id=stream_id,
+                version=event.version,
+            )
+        digest = event_hash(
+            stream_id=stream_id,
+            version=event.version,
+            type=event.type,
+            data=data,
+            metadata=metadata,
+            recorded_at=iso(event.recorded_at),
+            prev_hash=prev_hash,
+        )
+        if digest != event.hash:
+            raise IntegrityViolation(
+                f"{where}: hash does not match the event's content (altered after export?)",
+                stream_id=stream_id,
+                version=event.version,
+            )
+        correlation_id = metadata.get("correlation_id") or ""
+        rows.append(
+            Event(
+                stream_id=stream_id,
+                version=event.version,
+                type=event.type,
+                data=data,
+                metadata=metadata,
+                correlation_id=str(correlation_id)[:MAX_CORRELATION_ID],
+                recorded_at=event.recorded_at,
+                hash=digest,
+                prev_hash=prev_hash,
+            )
+        )
+        prev_hash = digest
+    with transaction.atomic():
+        exists = (
+            Stream.objects.select_for_update().filter(stream_id=stream_id).exists()
+            or Event.objects.filter(stream_id=stream_id).exists()
+            or ArchivedStream.objects.filter(stream_id=stream_id).exists()
+        )
+        if exists:
+            if not replace:
+                raise EventStoreError(
+                    f"stream {stream_id!r} already exists; "
+                    "use replace=True (--replace) to overwrite it"
+                )
+            Event.objects.filter(stream_id=stream_id).delete()
+            Snapshot.objects.filter(stream_id=stream_id).delete()
+            ArchivedStream.objects.filter(stream_id=stream_id).delete()
+            Stream.objects.filter(stream_id=stream_id).delete()
+        Stream.objects.create(
+            stream_id=stream_id,
+            version=len(rows),
+            last_hash=prev_hash,
+            created_at=events[0].recorded_at,
+            updated_at=events[-1].recorded_at,
+        )
+        Event.objects.bulk_create(rows, batch_size=500)
+        result = selectors.stream_verify(stream_id)
+        if not result.ok:
+            raise IntegrityViolation(
+                f"imported stream failed verification:\n{result}", stream_id=stream_id
+            )
+    perf_log.info("stream imported", stream_id=stream_id, events=len(rows), replaced=exists)
+    return result
+
+
+def snapshots_rebuild(stream_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """Fold each stream with the registered snapshot builders and save a
+    snapshot at its last version. Returns ``{"saved", "skipped"}`` counts;
+    raises ``EventStoreError`` when no builder is registered."""
+    builders = snapshot_builders()
+    if not builders:
+        raise EventStoreError(
+            "no snapshot builder is registered (eventstore.register_snapshot_builder); "
+            "nothing to rebuild"
+        )
+    if stream_ids is None:
+        stream_ids = (
+            Stream.objects.order_by("stream_id").values_list("stream_id", flat=True).iterator()
+        )
+    saved = skipped = 0
+    for stream_id in stream_ids:
+        events = selectors.event_read(stream_id=stream_id)
+        state = None
+        for builder in builders:
+            state = builder(stream_id, events)
+            if state is not None:
+                break
+        if state is None or not events:
+            skipped += 1
+            continue
+        snapshot_save(stream_id=stream_id, version=events[-1].version, state=state)
+        saved += 1
+    return {"saved": saved, "skipped": skipped}
