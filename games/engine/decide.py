@@ -9,7 +9,6 @@ nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from .commands import (
@@ -27,7 +26,7 @@ from .dealing import commitment, deal_from_seed
 from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
 from .events import Event
-from .evolve import evolve
+from .evolve import evolve, remember
 from .pieces import POINTS, is_weak_hand
 from .plays import PlayType, analyse, resolve_turn
 from .scoring import base_score, ranking, winners
@@ -58,7 +57,9 @@ class _Emitter:
             data["auto"] = self.auto
         ev = Event(type_, data)
         self.events.append(ev)
-        self.state = evolve(self.state, ev)
+        before = self.state
+        self.state = evolve(before, ev)
+        remember(ev, before, self.state)
 
 
 def _need_seed(seed: str) -> None:
@@ -187,12 +188,15 @@ def _play(em: _Emitter, c: Play) -> None:
     for p in pieces:
         if p not in POINTS:
             raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
-    need = Counter(pieces)
-    hand = Counter(s.hands[seat])
-    for k, n in need.items():
-        if hand[k] < n:
-            raise RuleViolation("pieces_not_in_hand",
-                                f"You do not hold {n} × {k}." if n > 1 else f"You do not hold {k}.")
+    rest = list(s.hands[seat])
+    for p in pieces:
+        try:
+            rest.remove(p)
+        except ValueError:
+            n = pieces.count(p)
+            raise RuleViolation(
+                "pieces_not_in_hand",
+                f"You do not hold {n} × {p}." if n > 1 else f"You do not hold {p}.") from None
     ptype, value = analyse(pieces)
     leading = not s.turn_plays
     if leading:

@@ -160,8 +160,26 @@ _HANDLERS: dict[str, Callable[[GameState, dict], GameState]] = {
 }
 
 
+# decide() evolves a working copy while emitting, so the caller's evolve of the
+# same event object on the same state object can reuse that result. Keyed by
+# id(event); the entry keeps both objects alive, so ids cannot be recycled
+# while cached, and identity of the input state is checked. Bounded FIFO.
+_MEMO: dict[int, tuple[Event, GameState, GameState]] = {}
+_MEMO_LIMIT = 256
+
+
+def remember(event: Event, before: GameState, after: GameState) -> None:
+    """Record that evolve(before, event) is after (called by decide)."""
+    if len(_MEMO) >= _MEMO_LIMIT:
+        del _MEMO[next(iter(_MEMO))]
+    _MEMO[id(event)] = (event, before, after)
+
+
 def evolve(state: GameState, event: Event) -> GameState:
     """The state after ``event``; unknown event types raise RuleViolation('unknown_event')."""
+    hit = _MEMO.get(id(event))
+    if hit is not None and hit[0] is event and hit[1] is state:
+        return hit[2]
     handler = _HANDLERS.get(event.type)
     if handler is None:
         raise RuleViolation("unknown_event", f"Unknown event type {event.type!r}.")

@@ -1,0 +1,113 @@
+"""Engine benchmark: simulated games per second, µs per command, strategic win rate.
+
+    .venv/bin/python bench/engine.py                      # defaults
+    .venv/bin/python bench/engine.py --games 200 --winrate-games 2000
+
+Bots decide from view(state, seat) exactly as in production; the service's
+pauses are zero. "µs per command" times decide + evolve only (not the bot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace as dc_replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from games.engine import (  # noqa: E402
+    GameState,
+    Phase,
+    StartGame,
+    StartNextRound,
+    awaiting,
+    decide,
+    evolve,
+    view,
+)
+from games.engine.bots import choose_command  # noqa: E402
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.commands = 0
+        self.engine_seconds = 0.0
+        self.rounds = 0
+
+
+def play_game(strategies: tuple[str, ...], seed: str, target: int, stats: Stats) -> GameState:
+    """One complete game; returns the GAME_OVER state."""
+    state = GameState.initial()
+    cmd = StartGame(seed=f"{seed}:start", target_score=target)
+    n = 0
+    clock = time.perf_counter
+    while True:
+        t0 = clock()
+        events = decide(state, cmd)
+        for e in events:
+            state = evolve(state, e)
+        stats.engine_seconds += clock() - t0
+        stats.commands += 1
+        if state.phase is Phase.GAME_OVER:
+            stats.rounds += state.round_number
+            return state
+        n += 1
+        aw = awaiting(state)
+        if aw:
+            seat = aw[0]
+            cmd = choose_command(view(state, seat), strategies[seat], rng_seed=f"{seed}:{n}")
+            cmd = dc_replace(cmd, seed=f"{seed}:{n}")
+        else:
+            cmd = StartNextRound(seed=f"{seed}:{n}")
+
+
+def throughput(strategy: str, games: int, target: int) -> None:
+    stats = Stats()
+    t0 = time.perf_counter()
+    for g in range(games):
+        play_game((strategy,) * 4, f"{strategy}-{g}", target, stats)
+    dt = time.perf_counter() - t0
+    print(f"4 {strategy} bots, target {target}: {games} games in {dt:.2f} s = "
+          f"{games / dt:.1f} games/s; {stats.rounds / games:.1f} rounds/game, "
+          f"{stats.commands / games:.0f} commands/game, {stats.rounds / dt:.0f} rounds/s; "
+          f"decide+evolve {stats.engine_seconds / stats.commands * 1e6:.1f} µs/command, "
+          f"whole loop incl. view+bot {dt / stats.commands * 1e6:.1f} µs/command")
+
+
+def win_rate(games: int, target: int) -> None:
+    stats = Stats()
+    wins = 0
+    outright = 0
+    t0 = time.perf_counter()
+    for g in range(games):
+        seat = g % 4
+        strategies = tuple("strategic" if s == seat else "random" for s in range(4))
+        final = play_game(strategies, f"wr-{g}", target, stats)
+        if seat in final.winners:
+            wins += 1
+            if len(final.winners) == 1:
+                outright += 1
+    dt = time.perf_counter() - t0
+    print(f"strategic vs 3 random, target {target}, seat rotated: {games} games in {dt:.1f} s; "
+          f"strategic won {wins}/{games} = {100 * wins / games:.1f} % "
+          f"(outright {100 * outright / games:.1f} %; random baseline 25 %)")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--games", type=int, default=100, help="games per throughput run")
+    p.add_argument("--winrate-games", type=int, default=2000)
+    p.add_argument("--target", type=int, default=50)
+    p.add_argument("--skip-winrate", action="store_true")
+    a = p.parse_args()
+    print(f"Python {sys.version.split()[0]}")
+    throughput("random", a.games, a.target)
+    throughput("strategic", a.games, a.target)
+    if not a.skip_winrate:
+        win_rate(a.winrate_games, a.target)
+
+
+if __name__ == "__main__":
+    main()
