@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from eventstore import views
+
+urlpatterns = [
+    path("api/event-store/stats", views.stats, name="eventstore-stats"),
+]

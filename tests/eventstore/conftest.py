@@ -14,8 +14,11 @@ def ev(n: int, type_: str = "Counted", **extra) -> NewEvent:
 
 @pytest.fixture(autouse=True)
 def _clean_hooks():
-    """Hooks are process-global: leave them as found."""
+    """Hooks are process-global (games registers its own in ready()): each
+    test starts with none and leaves them as found."""
     before = (list(hooks._replay_checks), list(hooks._snapshot_builders))
+    hooks._replay_checks.clear()
+    hooks._snapshot_builders.clear()
     yield
     hooks._replay_checks[:] = before[0]
     hooks._snapshot_builders[:] = before[1]
