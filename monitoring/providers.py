@@ -57,6 +57,11 @@ def has_game_stats_provider() -> bool:
     return _provider is not None
 
 
+def registered_game_stats_provider() -> GameStatsProvider | None:
+    """The installed provider (tests save and restore it around a fake one)."""
+    return _provider
+
+
 class GameStatsUnavailable(RuntimeError):
     """The registered provider failed (its cause is chained and logged)."""
 

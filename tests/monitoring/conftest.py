@@ -87,9 +87,10 @@ def fresh_window() -> Iterator[None]:
 def game_provider() -> Iterator[dict[str, Any]]:
     """Registers a fake provider returning (a copy of) the yielded dict."""
     stats = game_stats_fixture()
+    previous = providers.registered_game_stats_provider()
     providers.register_game_stats_provider(lambda: copy.deepcopy(stats))
     yield stats
-    providers.register_game_stats_provider(None)
+    providers.register_game_stats_provider(previous)
 
 
 @pytest.fixture

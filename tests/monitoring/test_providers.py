@@ -9,9 +9,10 @@ from monitoring import providers
 
 @pytest.fixture(autouse=True)
 def _no_provider():
+    previous = providers.registered_game_stats_provider()
     providers.register_game_stats_provider(None)
     yield
-    providers.register_game_stats_provider(None)
+    providers.register_game_stats_provider(previous)
 
 
 def test_zeros_in_the_documented_shape_when_nothing_registered() -> None:
