@@ -98,7 +98,8 @@ def _random(view: dict[str, Any], seat: int, rng: HashRng) -> Command:
     if allowed["redeal"]:
         return RedealDecision(seat=seat, accept=rng.random() < 0.5)
     if allowed["declare"]:
-        values = [v for v in allowed["declare"] if RANDOM_MIN_DECLARATION <= v <= RANDOM_MAX_DECLARATION]
+        lo, hi = RANDOM_MIN_DECLARATION, RANDOM_MAX_DECLARATION
+        values = [v for v in allowed["declare"] if lo <= v <= hi]
         return Declare(seat=seat, value=rng.choice(values or allowed["declare"]))
     play = allowed["play"]
     hand = view["hand"]
@@ -124,8 +125,11 @@ def _beatable(play: tuple[str, ...], unseen: Counter[str]) -> bool:
         return any(POINTS[k] > value for k in unseen)
     if ptype is PlayType.PAIR:
         return any(n >= 2 and 2 * POINTS[k] > value for k, n in unseen.items())
-    return any(len(p) == len(play) and analyse(p) == (ptype, analyse(p)[1])
-               and analyse(p)[1] > value for p in valid_plays(list(unseen.elements())))
+    for p in valid_plays(list(unseen.elements())):
+        t, v = analyse(p)
+        if t is ptype and v > value:
+            return True
+    return False
 
 
 def estimate_piles(hand: list[str], starter: bool) -> float:

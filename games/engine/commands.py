@@ -80,7 +80,9 @@ class ActForSeat:
     seed: str = ""
 
 
-Command = StartGame | RedealDecision | CloseRedealWindow | Declare | Play | StartNextRound | ActForSeat
+Command = (
+    StartGame | RedealDecision | CloseRedealWindow | Declare | Play | StartNextRound | ActForSeat
+)
 
 COMMAND_TYPES: dict[str, type] = {
     c.type: c

@@ -64,7 +64,8 @@ class _Emitter:
 
 def _need_seed(seed: str) -> None:
     if not isinstance(seed, str) or not seed:
-        raise RuleViolation("missing_seed", "This command causes a deal and needs a non-empty seed.")
+        raise RuleViolation("missing_seed",
+                            "This command causes a deal and needs a non-empty seed.")
 
 
 def _check_seat(seat: object) -> int:
@@ -117,7 +118,8 @@ def _start_game(em: _Emitter, c: StartGame) -> None:
     if (not isinstance(players, (tuple, list)) or len(players) != SEATS
             or not all(isinstance(p, str) and p.strip() for p in players)):
         raise RuleViolation("seats_not_full", "A game needs exactly 4 seated players.")
-    if isinstance(c.target_score, bool) or not isinstance(c.target_score, int) or c.target_score < 1:
+    target = c.target_score
+    if isinstance(target, bool) or not isinstance(target, int) or target < 1:
         raise RuleViolation("bad_command", "target_score must be a positive integer.")
     _need_seed(c.seed)
     em.emit("game_started", {"players": list(players), "target_score": c.target_score})

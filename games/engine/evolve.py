@@ -126,7 +126,8 @@ def _round_scored(s: GameState, d: dict) -> GameState:
         for x in d["seats"]
     )
     deals = tuple(DealRecord(x["deal"], x["seed"], x["commitment"]) for x in d["deals"])
-    perfect = tuple(p + (1 if x["perfect"] else 0) for p, x in zip(s.perfect_rounds, d["seats"]))
+    perfect = tuple(p + (1 if x["perfect"] else 0)
+                    for p, x in zip(s.perfect_rounds, d["seats"], strict=True))
     return replace(
         s, phase=Phase.SCORING,
         totals=tuple(x["total"] for x in d["seats"]),

@@ -8,13 +8,13 @@ hand and every seed; :func:`games.engine.views.view` decides what a seat sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 SEATS = 4
 DEFAULT_TARGET_SCORE = 50
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     """Game phases (rules §2)."""
 
     WAITING = "WAITING"

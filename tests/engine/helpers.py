@@ -62,7 +62,8 @@ def turn_state(hands: Iterable[Iterable[str]], leader: int = 0,
                    turn_number=1, turn_plays=(), required_count=None, **kw)
 
 
-def bot_step(state: GameState, n: int, strategies=("random",) * 4) -> tuple[GameState, list[Event], object]:
+def bot_step(state: GameState, n: int,
+             strategies=("random",) * 4) -> tuple[GameState, list[Event], object]:
     """One step of a bot-driven game: a seat's bot move, or the next round."""
     aw = awaiting(state)
     if aw:

@@ -11,8 +11,8 @@ from games.engine import (
     RuleViolation,
     StartGame,
     awaiting,
-    decide,
     deal_from_seed,
+    decide,
     pending_system_action,
 )
 from games.engine.state import play_order

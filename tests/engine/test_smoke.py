@@ -12,7 +12,10 @@ def test_full_game_reaches_game_over() -> None:
     while st.phase is not Phase.GAME_OVER:
         n += 1
         aw = awaiting(st)
-        cmd = choose_command(view(st, aw[0]), rng_seed=str(n)) if aw else StartNextRound(seed=str(n))
+        if aw:
+            cmd = choose_command(view(st, aw[0]), rng_seed=str(n))
+        else:
+            cmd = StartNextRound(seed=str(n))
         if aw:
             from dataclasses import replace
             cmd = replace(cmd, seed=f"s{n}")
