@@ -1,7 +1,12 @@
-"""WebSocket routes of the game (filled in by the rooms work)."""
+"""WebSocket routes of the game."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from games import consumers
+
+websocket_urlpatterns = [
+    path("ws/lobby/", consumers.LobbyConsumer.as_asgi()),
+    path("ws/rooms/<str:code>/", consumers.RoomConsumer.as_asgi()),
+]

@@ -120,6 +120,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests use a file too: threads and server processes share it, and an
+            # in-memory shared-cache database fails with "table is locked".
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
         }
     }
 DATABASE_VENDOR = "postgresql" if DATABASE_URL.startswith(("postgres", "postgresql")) else (
@@ -182,6 +185,9 @@ LIAPTUI = {
     "BOT_DELAY": env_float("GAME_BOT_DELAY", 1.0),
     "TURN_RESULT_PAUSE": env_float("GAME_TURN_RESULT_PAUSE", 2.5),
     "ROUND_RESULT_PAUSE": env_float("GAME_ROUND_RESULT_PAUSE", 5.0),
+    "DISCONNECT_GRACE": env_float("GAME_DISCONNECT_GRACE", 5.0),  # refresh ≠ leaving
+    "CONNECTION_STALE_AFTER": env_float("WS_CONNECTION_STALE_AFTER", 90.0),
+    "MAX_CONNECTIONS": env_int("WS_MAX_CONNECTIONS", 2000),  # per server process
     "EMPTY_ROOM_GRACE": env_float("GAME_EMPTY_ROOM_GRACE", 120.0),
     "IDLE_ROOM_LIMIT": env_float("GAME_IDLE_ROOM_LIMIT", 3600.0),
     "EVENT_RETENTION_DAYS": env_float("EVENT_RETENTION_DAYS", 30.0),

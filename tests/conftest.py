@@ -50,3 +50,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def chromium_path() -> str:
     return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_caches():
+    """Room caches and timers belong to one test: start and end each test clean."""
+    from games import loading, scheduler
+
+    loading.cache_clear()
+    yield
+    scheduler.detach_loop()
+    loading.cache_clear()

@@ -1,0 +1,260 @@
+"""WebSocket consumers: thin shells that validate frames and call services.
+
+A socket knows its player from the session (never from the payload). Every
+bad frame gets an ``error`` with a stable code and the socket stays open;
+every accepted change reaches each socket as its own ``state``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from games import scheduler, selectors, services
+from games.engine import RuleViolation
+from games.loading import cache_put, room_state_load
+from games.presenters import state_message
+from games.protocol import ClientMessage, ProtocolError, parse_client_frame
+from games.publishing import LOBBY_GROUP, room_group
+from games.rate_limits import allow_message
+from games.room_rules import Actor
+from games.room_state import room_state_from_dict
+from liaptui.correlation import bound_correlation_id
+from liaptui.json import dumps
+from liaptui.logging_setup import get_logger
+from monitoring import recorder
+from monitoring.levers import current_levers
+from monitoring.security import record_security_event
+
+ws_log = get_logger("websocket")
+TOUCH_EVERY = 15.0
+_open_sockets = 0
+_background: set[asyncio.Task] = set()
+
+
+def _client_address(scope: dict[str, Any]) -> str:
+    client = scope.get("client") or ("", 0)
+    return str(client[0] or "")
+
+
+class BaseConsumer(AsyncWebsocketConsumer):
+    """Shared plumbing: accounting, rate limits, error replies."""
+
+    kind = "base"
+
+    async def send_json(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=dumps(payload))
+        recorder.ws_message("out", payload.get("type", "?"))
+
+    async def send_error(self, code: str, message: str, ref: Any = None) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, "ref": ref})
+
+    async def admit(self) -> bool:
+        """Refuse blocked addresses and a full server before accepting."""
+        global _open_sockets
+        self.address = _client_address(self.scope)
+        self.last_touch = time.monotonic()
+        self.counted = False
+        levers = await database_sync_to_async(current_levers)()
+        if self.address in levers.blocked_addresses:
+            record_security_event("blocked_address", address=self.address, path=self.scope.get("path"))
+            await self.close(code=4403)
+            return False
+        if _open_sockets >= settings.LIAPTUI["MAX_CONNECTIONS"]:
+            ws_log.warning("connection_limit_reached", details={"limit": settings.LIAPTUI["MAX_CONNECTIONS"]})
+            await self.accept()
+            await self.send_error("server_full", "The server is full; please try again shortly.")
+            await self.close(code=4429)
+            return False
+        scheduler.attach_loop(asyncio.get_running_loop())
+        await self.accept()
+        _open_sockets += 1
+        self.counted = True
+        recorder.ws_connected()
+        return True
+
+    async def release(self) -> None:
+        global _open_sockets
+        if getattr(self, "counted", False):
+            _open_sockets -= 1
+            self.counted = False
+            recorder.ws_disconnected()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        started = time.perf_counter()
+        levers = await database_sync_to_async(current_levers)()
+        refused_by = allow_message(self, levers)
+        if refused_by:
+            recorder.rate_limited(refused_by)
+            record_security_event("rate_limited", scope=refused_by, address=self.address,
+                                  path=self.scope.get("path"))
+            await self.send_error("rate_limited", "Too many messages; slow down.")
+            return
+        try:
+            message = parse_client_frame(text_data, bytes_data, settings.LIAPTUI["MAX_MESSAGE_BYTES"])
+        except ProtocolError as exc:
+            recorder.error("protocol")
+            ws_log.info("protocol_error", details={"code": exc.code, "address": self.address})
+            if exc.code in ("message_too_large", "bad_json"):
+                record_security_event("malformed_frame", code=exc.code, address=self.address)
+            await self.send_error(exc.code, exc.message, exc.ref)
+            return
+        recorder.ws_message("in", message.type)
+        if time.monotonic() - self.last_touch > TOUCH_EVERY:
+            self.last_touch = time.monotonic()
+            await database_sync_to_async(services.connection_touch)(channel_name=self.channel_name)
+        with bound_correlation_id(None, **self.log_context()):
+            await self.handle(message)
+        recorder.ws_roundtrip(time.perf_counter() - started)
+
+    def log_context(self) -> dict[str, Any]:
+        return {}
+
+    async def handle(self, message: ClientMessage) -> None:
+        if message.type == "ping":
+            await self.send_json({"type": "pong", "ref": message.ref, "t": (message.payload or {}).get("t"),
+                                  "server_time": time.time()})
+        else:
+            await self.send_error("unknown_type", f"{message.type!r} is not available here.", message.ref)
+
+
+class LobbyConsumer(BaseConsumer):
+    """``/ws/lobby/``: the live list of open rooms."""
+
+    kind = "lobby"
+
+    async def connect(self) -> None:
+        if not await self.admit():
+            return
+        self.pending_refresh = False
+        await self.channel_layer.group_add(LOBBY_GROUP, self.channel_name)
+        await database_sync_to_async(services.connection_open)(
+            channel_name=self.channel_name, room=None, player=None, address=self.address, kind="lobby"
+        )
+        await self.send_rooms()
+
+    async def disconnect(self, code: int) -> None:
+        await self.release()
+        await self.channel_layer.group_discard(LOBBY_GROUP, self.channel_name)
+        await database_sync_to_async(services.connection_close)(channel_name=self.channel_name)
+
+    async def send_rooms(self) -> None:
+        rooms = await database_sync_to_async(selectors.lobby_rooms)()
+        await self.send_json({"type": "rooms", "rooms": rooms})
+
+    async def handle(self, message: ClientMessage) -> None:
+        if message.type == "sync":
+            await self.send_rooms()
+        else:
+            await super().handle(message)
+
+    async def lobby_changed(self, event: dict[str, Any]) -> None:
+        # Coalesce bursts of changes into one refresh.
+        if self.pending_refresh:
+            return
+        self.pending_refresh = True
+        await asyncio.sleep(0.2)
+        self.pending_refresh = False
+        await self.send_rooms()
+
+
+class RoomConsumer(BaseConsumer):
+    """``/ws/rooms/<code>/``: players and spectators of one room."""
+
+    kind = "room"
+
+    async def connect(self) -> None:
+        if not await self.admit():
+            return
+        self.room = None
+        self.player = None
+        self.sent_version = -1
+        code = self.scope["url_route"]["kwargs"]["code"]
+        self.room = await database_sync_to_async(selectors.room_by_code)(code)
+        if self.room is None:
+            await self.send_error("room_not_found", f"There is no room with code {code[:12]!r}.")
+            await self.close(code=4404)
+            return
+        self.player = await database_sync_to_async(selectors.player_from_session)(self.scope.get("session"))
+        self.player_id = str(self.player.id) if self.player else None
+        self.group = room_group(str(self.room.id))
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        with bound_correlation_id(None, **self.log_context()):
+            try:
+                await database_sync_to_async(services.connection_open)(
+                    channel_name=self.channel_name, room=self.room, player=self.player, address=self.address
+                )
+            except RuleViolation:
+                pass  # e.g. read-only mode: the socket still gets the state
+            ws_log.info("connected", details={"player": self.player_id, "address": self.address})
+        await self.send_state()
+
+    def log_context(self) -> dict[str, Any]:
+        return {"room_id": str(self.room.id)} if getattr(self, "room", None) else {}
+
+    async def disconnect(self, code: int) -> None:
+        await self.release()
+        if getattr(self, "room", None) is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await database_sync_to_async(services.connection_close)(channel_name=self.channel_name)
+        ws_log.info("disconnected", room_id=str(self.room.id), details={"player": self.player_id, "code": code})
+        if self.player_id:
+            task = asyncio.ensure_future(self._presence_later(self.room, self.player_id))
+            _background.add(task)
+            task.add_done_callback(_background.discard)
+
+    @staticmethod
+    async def _presence_later(room: Any, player_id: str) -> None:
+        await asyncio.sleep(settings.LIAPTUI["DISCONNECT_GRACE"])
+        try:
+            await database_sync_to_async(services.presence_check)(
+                room=room, player_id=player_id, stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"]
+            )
+        except Exception:  # noqa: BLE001 - the stale-connection sweep is the backstop
+            get_logger("error").exception("presence_check_failed", room_id=str(room.id))
+
+    async def send_state(self, state: Any = None) -> None:
+        if state is None:
+            state = await database_sync_to_async(room_state_load)(self.room.stream_id)
+        if state.version <= self.sent_version:
+            return
+        self.sent_version = state.version
+        await self.send_json(state_message(state, self.player_id))
+
+    async def handle(self, message: ClientMessage) -> None:
+        if message.type == "sync":
+            self.sent_version = -1
+            await self.send_state()
+            return
+        if message.command is None:
+            await super().handle(message)
+            return
+        if self.player is None:
+            await self.send_error("no_player", "Pick a name first (POST /api/players).", message.ref)
+            return
+        actor = Actor(player_id=self.player_id, name=self.player.name)
+        try:
+            result = await database_sync_to_async(services.room_command)(
+                room=self.room, actor=actor, command=message.command
+            )
+        except RuleViolation as exc:
+            recorder.error("rule")
+            await self.send_error(exc.code, exc.message, message.ref)
+            return
+        await self.send_json({"type": "ack", "ref": message.ref, "version": result.state.version})
+        await self.send_state(result.state)
+
+    async def room_changed(self, event: dict[str, Any]) -> None:
+        if event["version"] <= self.sent_version:
+            return
+        state = room_state_from_dict(event["state"])
+        cache_put(self.room.stream_id, state)
+        if event.get("events"):
+            await self.send_json({"type": "event", "version": event["version"], "events": event["events"]})
+        await self.send_state(state)

@@ -1,0 +1,47 @@
+"""Write the Room and Seat tables from a room's state (same transaction as its events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from games.models import Room, Seat
+from games.room_state import RoomState
+from games.room_timing import DueAction
+
+
+def project_room(room: Room, state: RoomState, due: DueAction | None, now: datetime,
+                 seats_changed: bool) -> None:
+    """Bring ``room``'s row (and its seats if they changed) up to ``state``."""
+    room.version = state.version
+    room.name = state.name or room.name
+    room.host_id = state.host
+    room.is_public = state.is_public
+    room.settings = state.settings.to_dict()
+    room.status = state.status
+    room.phase = state.phase.value
+    room.round_number = state.game.round_number
+    room.games_finished = state.games_finished
+    room.next_due_at = due.due_at if due else None
+    room.pending_action = due.kind if due else ""
+    room.last_activity_at = now
+    room.game_started_at = state.game_started_at
+    if state.status == "finished" and room.game_finished_at is None:
+        room.game_finished_at = now
+    elif state.status == "playing":
+        room.game_finished_at = None
+    if state.closed and room.closed_at is None:
+        room.closed_at = now
+    room.save()
+    if seats_changed:
+        for index, info in enumerate(state.seats):
+            Seat.objects.update_or_create(
+                room=room,
+                index=index,
+                defaults={
+                    "player_id": info.player_id,
+                    "name": info.name or "",
+                    "is_bot": info.is_bot,
+                    "bot_strategy": info.strategy,
+                    "away": info.away,
+                },
+            )

@@ -1,0 +1,393 @@
+"""Writes: players, rooms and every command that changes a room.
+
+One path for everything that changes a game: load the room's state, let the
+rules decide (``decide_room`` → engine), append the events with the
+expected version in one transaction together with the projections, retry on
+a version conflict, and after commit publish the change and plan the next
+automatic action. Humans, bots, timers and recovery all come through here.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from eventstore import services as es_services
+from eventstore.errors import ConcurrencyError
+from eventstore.types import NewEvent
+from games import scheduler
+from games.engine import RuleViolation
+from games.loading import cache_put, room_state_load
+from games.models import Connection, Player, RejectedCommand, Room
+from games.projection import project_room
+from games.publishing import publish_room_change
+from games.room_rules import (
+    SYSTEM,
+    Actor,
+    CloseRoom,
+    EngineCommand,
+    MarkAway,
+    MarkBack,
+    StartGame,
+    validate_settings,
+)
+from games.room_rules import decide_room as _decide_room
+from games.room_state import RoomSettings, RoomState, fold
+from games.room_timing import due_action
+from liaptui.correlation import current_correlation_id
+from liaptui.logging_setup import get_logger
+from monitoring import recorder
+from monitoring.levers import current_levers
+
+game_log = get_logger("game_event")
+perf_log = get_logger("performance")
+MAX_ATTEMPTS = 8
+NAME_MAX = 24
+ROOM_NAME_MAX = 40
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+SNAPSHOT_EVERY = 200
+SEAT_EVENTS = {"seat_taken", "seat_left", "bot_added", "bot_removed", "player_away", "player_back"}
+LOBBY_EVENTS = SEAT_EVENTS | {"room_created", "room_closed", "game_started", "game_over", "settings_changed",
+                              "host_changed"}
+
+
+# --- names -------------------------------------------------------------------
+
+def clean_display_name(raw: Any, *, field: str = "name", limit: int = NAME_MAX) -> str:
+    """1..limit printable characters, inner whitespace collapsed."""
+    if not isinstance(raw, str):
+        raise RuleViolation("bad_name", f"The {field} must be text.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in raw):
+        raise RuleViolation("bad_name", f"The {field} may not contain control characters.")
+    name = " ".join(raw.split())
+    if not name:
+        raise RuleViolation("bad_name", f"The {field} may not be empty.")
+    if len(name) > limit:
+        raise RuleViolation("bad_name", f"The {field} may be at most {limit} characters.")
+    return name
+
+
+def _refuse_writes_if_read_only() -> None:
+    if current_levers().read_only:
+        raise RuleViolation(
+            "read_only", "The server is in read-only mode for maintenance; nothing can be changed right now."
+        )
+
+
+# --- players -----------------------------------------------------------------
+
+def player_create(*, name: Any, user: Any = None) -> Player:
+    _refuse_writes_if_read_only()
+    return Player.objects.create(name=clean_display_name(name), user=user)
+
+
+def player_rename(*, player: Player, name: Any) -> Player:
+    _refuse_writes_if_read_only()
+    player.name = clean_display_name(name)
+    player.save(update_fields=["name", "last_seen_at"])
+    return player
+
+
+# --- rooms -------------------------------------------------------------------
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def room_create(*, player: Player, name: Any = "", is_public: bool = True,
+                settings: dict[str, Any] | None = None) -> Room:
+    """A new room with ``player`` as host in seat 0."""
+    _refuse_writes_if_read_only()
+    if current_levers().maintenance_mode:
+        raise RuleViolation("maintenance", "The server is in maintenance mode: no new rooms for now.")
+    room_name = clean_display_name(name or f"{player.name}'s table", field="room name", limit=ROOM_NAME_MAX)
+    if not isinstance(is_public, bool):
+        raise RuleViolation("bad_settings", "is_public must be true or false.")
+    from django.conf import settings as dj
+
+    defaults = dj.LIAPTUI
+    base = RoomSettings(
+        target_score=defaults["TARGET_SCORE"],
+        action_time_limit=defaults["ACTION_TIME_LIMIT"],
+        redeal_window=defaults["REDEAL_WINDOW"],
+        bot_delay=defaults["BOT_DELAY"],
+        turn_pause=defaults["TURN_RESULT_PAUSE"],
+        round_pause=defaults["ROUND_RESULT_PAUSE"],
+    )
+    room_settings = validate_settings(settings or {}, base)
+    for _ in range(10):
+        room = Room(code=_new_code(), name=room_name, host=player, is_public=is_public,
+                    settings=room_settings.to_dict())
+        room.stream_id = f"room-{room.id}"
+        events = [
+            NewEvent("room_created", {
+                "room_id": str(room.id), "code": room.code, "name": room_name, "host": str(player.id),
+                "is_public": is_public, "settings": room_settings.to_dict(),
+            }, _metadata(Actor(str(player.id)), "http")),
+            NewEvent("seat_taken", {"seat": 0, "player_id": str(player.id), "name": player.name},
+                     _metadata(Actor(str(player.id)), "http")),
+        ]
+        try:
+            with transaction.atomic():
+                room.save(force_insert=True)
+                stored = es_services.event_append(stream_id=room.stream_id, events=events, expected_version=0)
+                state = fold(stored)
+                project_room(room, state, None, timezone.now(), seats_changed=True)
+        except IntegrityError:
+            continue  # code collision: draw another
+        _after_commit(room, state, [(e.type, e.data) for e in stored])
+        game_log.info("room_created", room_id=str(room.id), details={"code": room.code, "host": str(player.id)})
+        return room
+    raise RuntimeError("could not allocate a room code")
+
+
+def _metadata(actor: Actor, source: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "correlation_id": current_correlation_id(),
+        "actor": "system" if actor.system else actor.player_id,
+        "source": source,
+        **extra,
+    }
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    state: RoomState
+    events: list[tuple[str, dict[str, Any]]]
+
+
+def _commit(room: Room, state: RoomState, events: list[Any], actor: Actor, source: str) -> CommandResult:
+    """Append ``events`` at ``state.version``; project; publish and plan after commit."""
+    meta = _metadata(actor, source)
+    new_events = [NewEvent(e.type, e.data, meta) for e in events]
+    now = timezone.now()
+    with transaction.atomic():
+        stored = es_services.event_append(
+            stream_id=room.stream_id, events=new_events, expected_version=state.version
+        )
+        new_state = fold(stored, state)
+        due = due_action(new_state)
+        seats_changed = any(e.type in SEAT_EVENTS for e in stored)
+        project_room(room, new_state, due, now, seats_changed)
+        if new_state.status == "finished" and any(e.type == "game_over" for e in stored):
+            es_services.snapshot_save(stream_id=room.stream_id, version=new_state.version,
+                                      state=_snapshot_dict(new_state))
+        elif new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY:
+            es_services.snapshot_save(stream_id=room.stream_id, version=new_state.version,
+                                      state=_snapshot_dict(new_state))
+        if new_state.closed:
+            es_services.stream_mark_finished(room.stream_id)
+    pairs = [(e.type, e.data) for e in stored]
+    recorder.events_appended(len(stored))
+    _after_commit(room, new_state, pairs)
+    _log_game_events(room, pairs, actor)
+    return CommandResult(new_state, pairs)
+
+
+def _snapshot_dict(state: RoomState) -> dict[str, Any]:
+    from games.room_state import room_state_to_dict
+
+    return room_state_to_dict(state)
+
+
+def _after_commit(room: Room, state: RoomState, events: list[tuple[str, dict[str, Any]]]) -> None:
+    cid = current_correlation_id()
+    lobby = any(t in LOBBY_EVENTS for t, _ in events)
+
+    def publish() -> None:
+        cache_put(room.stream_id, state)
+        publish_room_change(state, events, cid, lobby)
+        due = due_action(state)
+        if due is not None:
+            scheduler.plan(str(room.id), state.version, due.due_at)
+
+    transaction.on_commit(publish)
+
+
+def _log_game_events(room: Room, events: list[tuple[str, dict[str, Any]]], actor: Actor) -> None:
+    for type_, data in events:
+        if type_ == "hands_dealt":
+            data = {k: v for k, v in data.items() if k not in ("hands", "seed")}
+        game_log.info(type_, room_id=str(room.id),
+                      details={**data, "actor": "system" if actor.system else actor.player_id})
+
+
+def room_command(*, room: Room, actor: Actor, command: Any, source: str = "websocket") -> CommandResult:
+    """Apply one command to a room: decide, append with retry, publish after commit."""
+    started = time.perf_counter()
+    name = type(command).__name__
+    levers = current_levers()
+    ok = False
+    try:
+        if levers.read_only:
+            raise RuleViolation("read_only", "The server is in read-only mode for maintenance; "
+                                             "nothing can be changed right now.")
+        for attempt in range(MAX_ATTEMPTS):
+            state = room_state_load(room.stream_id)
+            if isinstance(command, StartGame) and levers.maintenance_mode:
+                raise RuleViolation("maintenance", "The server is in maintenance mode: no new games for now.")
+            events = _decide_room(state, actor, command, secrets.token_hex(16))
+            if not events:
+                ok = True
+                return CommandResult(state, [])
+            try:
+                result = _commit(room, state, events, actor, source)
+                ok = True
+                return result
+            except ConcurrencyError:
+                perf_log.info("version_conflict", room_id=str(room.id), details={"attempt": attempt + 1})
+                continue
+        raise RuleViolation("busy", "The room is very busy; please try again.")
+    except RuleViolation as exc:
+        if not actor.system and exc.code not in ("read_only",):
+            _record_rejection(room, actor, command, exc)
+        raise
+    finally:
+        recorder.command_timed(name, time.perf_counter() - started, ok)
+
+
+def _record_rejection(room: Room, actor: Actor, command: Any, exc: RuleViolation) -> None:
+    try:
+        state_version = Room.objects.filter(pk=room.pk).values_list("version", flat=True).first() or 0
+        seat = None
+        RejectedCommand.objects.create(
+            room=room,
+            player_id=actor.player_id,
+            seat=seat,
+            at_version=state_version,
+            command=_describe(command),
+            code=exc.code,
+            message=exc.message[:300],
+            correlation_id=current_correlation_id() or "",
+        )
+    except Exception:  # noqa: BLE001 - auditing a refusal must never turn it into a crash
+        get_logger("error").exception("rejection_not_recorded", room_id=str(room.id))
+
+
+def _describe(command: Any) -> dict[str, Any]:
+    from dataclasses import asdict, is_dataclass
+
+    body = asdict(command) if is_dataclass(command) else {"repr": repr(command)}
+    body = {k: (list(v) if isinstance(v, tuple) else v) for k, v in body.items()}
+    return {"command": type(command).__name__, **body}
+
+
+# --- automatic actions -------------------------------------------------------
+
+def room_advance(*, room_id: str, expected_version: int | None = None,
+                 now: datetime | None = None, source: str = "scheduler") -> RoomState | None:
+    """Take the room's due automatic action if its time has come (one step).
+
+    Returns the new state when it acted, None otherwise. When the room moved
+    on since the plan (``expected_version``), whoever moved it planned anew.
+    """
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None or room.status == "closed":
+        return None
+    state = room_state_load(room.stream_id)
+    if expected_version is not None and state.version != expected_version:
+        return None
+    due = due_action(state)
+    now = now or timezone.now()
+    if due is None:
+        return None
+    if due.due_at > now:
+        scheduler.plan(str(room.id), state.version, due.due_at)
+        return None
+    if current_levers().read_only:
+        return None
+    command = EngineCommand(due.command(secrets.token_hex(16)))
+    try:
+        events = _decide_room(state, SYSTEM, command, secrets.token_hex(16))
+        return _commit(room, state, events, SYSTEM, source).state
+    except ConcurrencyError:
+        return None
+    except RuleViolation as exc:
+        get_logger("error").error("automatic_action_refused", room_id=str(room.id),
+                                  details={"kind": due.kind, "code": exc.code, "message": exc.message})
+        return None
+
+
+def room_advance_until_idle(*, room_id: str, max_steps: int = 5000, source: str = "maintenance") -> int:
+    """Advance a room through every action already due (the sweep's catch-up)."""
+    steps = 0
+    while steps < max_steps:
+        if room_advance(room_id=room_id, source=source) is None:
+            break
+        steps += 1
+    return steps
+
+
+def rooms_advance_overdue(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Finish every action whose deadline passed: the crash-safe backstop of the scheduler."""
+    now = now or timezone.now()
+    ids = list(
+        Room.objects.filter(next_due_at__lte=now).exclude(status="closed")
+        .order_by("next_due_at").values_list("id", flat=True)[:limit]
+    )
+    return {str(rid): room_advance_until_idle(room_id=str(rid)) for rid in ids}
+
+
+def room_close(*, room: Room, reason: str) -> CommandResult:
+    return room_command(room=room, actor=SYSTEM, command=CloseRoom(reason=reason), source="maintenance")
+
+
+# --- presence ----------------------------------------------------------------
+
+def connection_open(*, channel_name: str, room: Room | None, player: Player | None, address: str,
+                    kind: str = "room") -> None:
+    Connection.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"room": room, "player": player, "address": address[:64], "kind": kind,
+                  "last_seen_at": timezone.now()},
+    )
+    if room is not None and player is not None and not current_levers().read_only:
+        state = room_state_load(room.stream_id)
+        seat = state.seat_of(str(player.id))
+        if seat is not None and state.seats[seat].away:
+            room_command(room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence")
+
+
+def connection_touch(*, channel_name: str) -> None:
+    Connection.objects.filter(channel_name=channel_name).update(last_seen_at=timezone.now())
+
+
+def connection_close(*, channel_name: str) -> None:
+    Connection.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_check(*, room: Room, player_id: str, stale_after: float = 90.0) -> bool:
+    """Mark a seated human away when none of their sockets to the room is alive."""
+    fresh = timezone.now() - timedelta(seconds=stale_after)
+    if Connection.objects.filter(room=room, player_id=player_id, last_seen_at__gte=fresh).exists():
+        return False
+    if current_levers().read_only:
+        return False
+    state = room_state_load(room.stream_id)
+    seat = state.seat_of(player_id)
+    if seat is None or state.seats[seat].away or state.closed:
+        return False
+    room_command(room=room, actor=SYSTEM, command=MarkAway(seat=seat), source="presence")
+    return True
+
+
+def connections_sweep_stale(*, stale_after: float = 90.0) -> int:
+    """Drop sockets a dead process left behind, and hand their seats to bots."""
+    cutoff = timezone.now() - timedelta(seconds=stale_after)
+    stale = list(Connection.objects.filter(last_seen_at__lt=cutoff).values_list("room_id", "player_id"))
+    Connection.objects.filter(last_seen_at__lt=cutoff).delete()
+    for room_id, player_id in {(r, p) for r, p in stale if r and p}:
+        room = Room.objects.filter(pk=room_id).first()
+        if room is not None:
+            presence_check(room=room, player_id=str(player_id), stale_after=stale_after)
+    return len(stale)
+
+
