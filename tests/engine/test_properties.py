@@ -110,7 +110,7 @@ def run_game(seed: str, strategies, target: int, deep_checks: bool):
 STRATS = hs.sampled_from(["random", "strategic", "act"])
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=hs.text(min_size=1, max_size=12), strategies=hs.tuples(STRATS, STRATS, STRATS, STRATS))
 def test_any_bot_game_is_consistent_private_and_reaches_game_over(seed, strategies) -> None:
     final, log = run_game(seed, strategies, target=10, deep_checks=True)
@@ -123,7 +123,7 @@ def test_any_bot_game_is_consistent_private_and_reaches_game_over(seed, strategi
             assert sum(r["captured"] for r in e.data["seats"]) == 8
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(seed=hs.integers(0, 10**9))
 def test_random_legal_play_always_reaches_game_over(seed) -> None:
     final, log = run_game(str(seed), ("random",) * 4, target=10, deep_checks=False)
