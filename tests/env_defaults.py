@@ -12,6 +12,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaptui.settings")
 for _name in ("GAME_BOT_DELAY", "GAME_TURN_RESULT_PAUSE", "GAME_ROUND_RESULT_PAUSE", "GAME_DISCONNECT_GRACE"):
     os.environ.setdefault(_name, "0")
 os.environ.setdefault("MAINTENANCE_IN_PROCESS", "0")
+# Bots play at full speed in tests, so a human test client acts faster than a
+# person could; rate-limit tests lower these through the levers.
+os.environ.setdefault("WS_RATE_LIMIT_PER_CONNECTION", "100000")
+os.environ.setdefault("WS_RATE_LIMIT_PER_ADDRESS", "100000")
 
 import tempfile  # noqa: E402
 
