@@ -172,7 +172,10 @@ _MEMO_LIMIT = 256
 def remember(event: Event, before: GameState, after: GameState) -> None:
     """Record that evolve(before, event) is after (called by decide)."""
     if len(_MEMO) >= _MEMO_LIMIT:
-        del _MEMO[next(iter(_MEMO))]
+        try:  # tolerate another thread trimming at the same time
+            _MEMO.pop(next(iter(_MEMO)), None)
+        except (RuntimeError, StopIteration):
+            pass
     _MEMO[id(event)] = (event, before, after)
 
 
