@@ -124,6 +124,28 @@ def canonical_json(value: Any) -> str:
     )
 
 
+def chained_hash(
+    *,
+    stream_id_json: str,
+    version: int,
+    type_json: str,
+    data_json: str,
+    metadata_json: str,
+    recorded_at_json: str,
+    prev_hash: str,
+) -> str:
+    """``event_hash`` from already-canonical JSON pieces (the append hot path
+    serialises data once and reuses it for the hash and the row). The pieces
+    are concatenated in sorted key order, which is exactly
+    ``canonical_json`` of the whole dict."""
+    payload = (
+        f'{{"data":{data_json},"metadata":{metadata_json},"prev_hash":"{prev_hash}",'
+        f'"recorded_at":{recorded_at_json},"stream_id":{stream_id_json},'
+        f'"type":{type_json},"version":{version}}}'
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def iso(dt: datetime) -> str:
     """The canonical time string that is hashed."""
     if dt.tzinfo is None:

@@ -7,6 +7,7 @@ leaves nothing half-written on any failure.
 
 from __future__ import annotations
 
+import json
 import time
 import zlib
 from collections import Counter
@@ -15,13 +16,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from eventstore import selectors
 from eventstore.canonical import (
     GENESIS_HASH,
     MAX_EVENT_BYTES,
+    canonical_json,
+    chained_hash,
     check_stream_id,
     check_type,
     check_version,
@@ -88,6 +91,20 @@ def _prepare(events: Sequence[NewEvent]) -> list[tuple[str, dict, dict, str]]:
     return prepared
 
 
+_SELECT_HEAD = "SELECT version, last_hash, archived_at FROM eventstore_stream WHERE stream_id = %s"
+_EVENT_COLUMNS = (
+    "stream_id, version, type, data, metadata, correlation_id, recorded_at, hash, prev_hash"
+)
+_INSERT_HEAD = (
+    "INSERT INTO eventstore_stream (stream_id, version, last_hash, created_at, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s)"
+)
+_UPDATE_HEAD = (
+    "UPDATE eventstore_stream SET version = %s, last_hash = %s, updated_at = %s "
+    "WHERE stream_id = %s"
+)
+
+
 def event_append(
     *, stream_id: str, events: Sequence[NewEvent], expected_version: int
 ) -> list[StoredEvent]:
@@ -97,75 +114,92 @@ def event_append(
 
     Raises ``ConcurrencyError`` when the stream is at another version
     (another writer got there first), ``StreamArchived`` for an archived
-    stream, ``InvalidEvent`` for bad input. Queries: one ``SELECT ... FOR
-    UPDATE`` of the head row, one INSERT or UPDATE of the head, one bulk
-    INSERT of the events.
+    stream, ``InvalidEvent`` for bad input (nothing is written).
+
+    The hot path is hand-written SQL (the ORM cost 5x the database time):
+    ``SELECT ... FOR UPDATE`` of the head row, then on PostgreSQL one
+    statement that updates (or inserts) the head and inserts the events
+    (a data-modifying CTE); on SQLite the same as two statements. The head
+    row lock serialises writers of one stream; the unique constraints on the
+    head (stream_id) and the events (stream_id, version) are the backstop
+    that turns any race into ``ConcurrencyError``.
     """
     check_stream_id(stream_id)
     check_version(expected_version, "expected_version")
     prepared = _prepare(events)
     started = time.perf_counter()
     now = timezone.now()
-    recorded = iso(now)
+    stream_id_json = json.dumps(stream_id, ensure_ascii=False)
+    recorded_json = json.dumps(iso(now))
+    rows: list[tuple] = []
     try:
         with transaction.atomic():
-            head = (
-                Stream.objects.select_for_update()
-                .filter(stream_id=stream_id)
-                .values_list("version", "last_hash", "archived_at")
-            )
-            head = head[0] if (head := list(head)) else None
-            if head is None:
-                if expected_version != 0:
-                    raise ConcurrencyError(stream_id, expected_version, 0)
-                prev_hash = GENESIS_HASH
-            else:
-                version, prev_hash, archived_at = head
-                if archived_at is not None:
-                    raise StreamArchived(stream_id)
-                if version != expected_version:
-                    raise ConcurrencyError(stream_id, expected_version, version)
-            rows = []
-            version = expected_version
-            for event_type, data, metadata, correlation_id in prepared:
-                version += 1
-                digest = event_hash(
-                    stream_id=stream_id,
-                    version=version,
-                    type=event_type,
-                    data=data,
-                    metadata=metadata,
-                    recorded_at=recorded,
-                    prev_hash=prev_hash,
-                    max_bytes=MAX_EVENT_BYTES,
-                )
-                rows.append(
-                    Event(
-                        stream_id=stream_id,
+            postgres = connection.vendor == "postgresql"
+            db_now = connection.ops.adapt_datetimefield_value(now)
+            with connection.cursor() as cursor:
+                cursor.execute(_SELECT_HEAD + (" FOR UPDATE" if postgres else ""), [stream_id])
+                head = cursor.fetchone()
+                if head is None:
+                    if expected_version != 0:
+                        raise ConcurrencyError(stream_id, expected_version, 0)
+                    prev_hash = GENESIS_HASH
+                else:
+                    version, prev_hash, archived_at = head
+                    if archived_at is not None:
+                        raise StreamArchived(stream_id)
+                    if version != expected_version:
+                        raise ConcurrencyError(stream_id, expected_version, version)
+                version = expected_version
+                params: list[Any] = []
+                for event_type, data, metadata, correlation_id in prepared:
+                    version += 1
+                    data_json = canonical_json(data)
+                    metadata_json = canonical_json(metadata)
+                    if len(data_json) + len(metadata_json) > MAX_EVENT_BYTES:
+                        raise InvalidEvent(
+                            f"event {event_type!r} for stream {stream_id!r} is larger than "
+                            f"{MAX_EVENT_BYTES} bytes"
+                        )
+                    digest = chained_hash(
+                        stream_id_json=stream_id_json,
                         version=version,
-                        type=event_type,
-                        data=data,
-                        metadata=metadata,
-                        correlation_id=correlation_id,
-                        recorded_at=now,
-                        hash=digest,
+                        type_json=json.dumps(event_type),
+                        data_json=data_json,
+                        metadata_json=metadata_json,
+                        recorded_at_json=recorded_json,
                         prev_hash=prev_hash,
                     )
+                    rows.append((version, event_type, data, metadata, digest, prev_hash))
+                    params += (
+                        stream_id, version, event_type, data_json, metadata_json,
+                        correlation_id, db_now, digest, prev_hash,
+                    )  # fmt: skip
+                    prev_hash = digest
+                value = (
+                    "(%s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)"
+                    if postgres
+                    else ("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
                 )
-                prev_hash = digest
-            if head is None:
-                Stream.objects.create(
-                    stream_id=stream_id,
-                    version=version,
-                    last_hash=prev_hash,
-                    created_at=now,
-                    updated_at=now,
+                insert = (
+                    f"INSERT INTO eventstore_event ({_EVENT_COLUMNS}) VALUES "
+                    + ", ".join([value] * len(rows))
+                    + " RETURNING version, position"
                 )
-            else:
-                Stream.objects.filter(stream_id=stream_id).update(
-                    version=version, last_hash=prev_hash, updated_at=now
-                )
-            Event.objects.bulk_create(rows)
+                if head is None:
+                    head_sql, head_params = (
+                        _INSERT_HEAD,
+                        [stream_id, version, prev_hash, db_now, db_now],
+                    )
+                else:
+                    head_sql, head_params = _UPDATE_HEAD, [version, prev_hash, db_now, stream_id]
+                if postgres:
+                    # One round trip: the CTE runs to completion even though
+                    # the main statement does not read it.
+                    cursor.execute(f"WITH head AS ({head_sql}) {insert}", head_params + params)
+                else:
+                    cursor.execute(head_sql, head_params)
+                    cursor.execute(insert, params)
+                positions = dict(cursor.fetchall())
     except IntegrityError as exc:
         # The unique (stream_id) head or (stream_id, version) event constraint:
         # another writer created the stream or appended concurrently.
@@ -178,16 +212,16 @@ def event_append(
     return [
         StoredEvent(
             stream_id=stream_id,
-            version=row.version,
-            position=row.position,
-            type=row.type,
-            data=row.data,
-            metadata=row.metadata,
+            version=v,
+            position=positions[v],
+            type=event_type,
+            data=data,
+            metadata=metadata,
             recorded_at=now,
-            hash=row.hash,
-            prev_hash=row.prev_hash,
+            hash=digest,
+            prev_hash=prev,
         )
-        for row in rows
+        for v, event_type, data, metadata, digest, prev in rows
     ]
 
 
