@@ -38,7 +38,7 @@ from .serialization import (
     state_to_json,
 )
 from .state import GameState, Phase, awaiting, pending_system_action
-from .views import view
+from .views import redact_event, view
 
 __all__ = [
     "ActForSeat", "CloseRedealWindow", "Command", "DECK", "Declare", "EVENT_TYPES", "Event",
@@ -48,7 +48,7 @@ __all__ = [
     "command_from_json", "command_to_dict", "command_to_json", "commitment", "compare",
     "deal_from_seed", "decide", "decide_and_evolve", "event_from_dict", "event_from_json",
     "event_to_dict", "event_to_json", "evolve", "forbidden_declarations", "is_weak_hand",
-    "pending_system_action", "play_value", "replay", "resolve_turn", "round_score",
+    "pending_system_action", "play_value", "redact_event", "replay", "resolve_turn", "round_score",
     "shuffled_deck", "sort_pieces", "state_from_dict", "state_from_json", "state_to_dict",
     "state_to_json", "valid_plays", "verify_deal", "view",
 ]

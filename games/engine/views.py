@@ -120,3 +120,17 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
                    "piles_captured": state.piles_captured[s]} for s in range(SEATS)],
         "allowed": _allowed(state, seat, waiting),
     }
+
+
+def redact_event(event_type: str, data: dict[str, Any], seat: int | None) -> dict[str, Any]:
+    """A copy of an event's data that ``seat`` may see (for pushing events to clients).
+
+    Only ``hands_dealt`` carries secrets: the seed is removed (the commitment
+    stays) and every hand but the seat's own becomes ``None``. All other event
+    data is public (``round_scored`` reveals seeds on purpose).
+    """
+    if event_type != "hands_dealt":
+        return dict(data)
+    out = {k: v for k, v in data.items() if k not in ("seed", "hands")}
+    out["hands"] = [list(h) if s == seat else None for s, h in enumerate(data["hands"])]
+    return out

@@ -89,3 +89,15 @@ def test_game_over_and_last_round_in_view() -> None:
     assert v["stats"][0] == {"perfect_rounds": 1, "turns_won": 1, "piles_captured": 1}
     assert v["last_turn"]["winner"] == 0
     assert_view_is_safe(st, 2, v)
+
+
+def test_redact_event_hides_seed_and_other_hands() -> None:
+    from games.engine import GameState, StartGame, decide, redact_event
+    ev = next(e for e in decide(GameState.initial(), StartGame(seed="hid")) if
+              e.type == "hands_dealt")
+    r = redact_event(ev.type, ev.data, 2)
+    assert "seed" not in r and r["commitment"] == ev.data["commitment"]
+    assert r["hands"][2] == ev.data["hands"][2]
+    assert r["hands"][0] is None and r["hands"][1] is None and r["hands"][3] is None
+    assert redact_event(ev.type, ev.data, None)["hands"] == [None] * 4
+    assert redact_event("declared", {"seat": 1, "value": 2}, 0) == {"seat": 1, "value": 2}
