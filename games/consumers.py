@@ -24,7 +24,7 @@ from games.publishing import LOBBY_GROUP, room_group
 from games.rate_limits import allow_message
 from games.room_rules import Actor
 from games.room_state import room_state_from_dict
-from liaptui.correlation import bound_correlation_id
+from liaptui.correlation import bound_correlation_id, current_correlation_id
 from liaptui.json import dumps
 from liaptui.logging_setup import get_logger
 from monitoring import recorder
@@ -52,7 +52,8 @@ class BaseConsumer(AsyncWebsocketConsumer):
         recorder.ws_message("out", payload.get("type", "?"))
 
     async def send_error(self, code: str, message: str, ref: Any = None) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, "ref": ref})
+        await self.send_json({"type": "error", "code": code, "message": message, "ref": ref,
+                              "correlation_id": current_correlation_id()})
 
     async def admit(self) -> bool:
         """Refuse blocked addresses and a full server before accepting."""
@@ -247,7 +248,8 @@ class RoomConsumer(BaseConsumer):
             recorder.error("rule")
             await self.send_error(exc.code, exc.message, message.ref)
             return
-        await self.send_json({"type": "ack", "ref": message.ref, "version": result.state.version})
+        await self.send_json({"type": "ack", "ref": message.ref, "version": result.state.version,
+                              "correlation_id": current_correlation_id()})
         await self.send_state(result.state)
 
     async def room_changed(self, event: dict[str, Any]) -> None:
