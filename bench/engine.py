@@ -63,13 +63,20 @@ def play_game(strategies: tuple[str, ...], seed: str, target: int, stats: Stats)
             cmd = StartNextRound(seed=f"{seed}:{n}")
 
 
-def throughput(strategy: str, games: int, target: int) -> None:
-    stats = Stats()
-    t0 = time.perf_counter()
-    for g in range(games):
-        play_game((strategy,) * 4, f"{strategy}-{g}", target, stats)
-    dt = time.perf_counter() - t0
-    print(f"4 {strategy} bots, target {target}: {games} games in {dt:.2f} s = "
+def throughput(strategy: str, games: int, target: int, repeat: int) -> None:
+    """Best of ``repeat`` identical runs (the games are deterministic; only timing varies)."""
+    best: tuple[float, Stats] | None = None
+    for _ in range(repeat):
+        stats = Stats()
+        t0 = time.perf_counter()
+        for g in range(games):
+            play_game((strategy,) * 4, f"{strategy}-{g}", target, stats)
+        dt = time.perf_counter() - t0
+        if best is None or dt < best[0]:
+            best = (dt, stats)
+    dt, stats = best
+    print(f"4 {strategy} bots, target {target}: {games} games in {dt:.2f} s "
+          f"(best of {repeat}) = "
           f"{games / dt:.1f} games/s; {stats.rounds / games:.1f} rounds/game, "
           f"{stats.commands / games:.0f} commands/game, {stats.rounds / dt:.0f} rounds/s; "
           f"decide+evolve {stats.engine_seconds / stats.commands * 1e6:.1f} µs/command, "
@@ -100,11 +107,12 @@ def main() -> None:
     p.add_argument("--games", type=int, default=100, help="games per throughput run")
     p.add_argument("--winrate-games", type=int, default=2000)
     p.add_argument("--target", type=int, default=50)
+    p.add_argument("--repeat", type=int, default=3, help="timing runs; the fastest is shown")
     p.add_argument("--skip-winrate", action="store_true")
     a = p.parse_args()
     print(f"Python {sys.version.split()[0]}")
-    throughput("random", a.games, a.target)
-    throughput("strategic", a.games, a.target)
+    throughput("random", a.games, a.target, a.repeat)
+    throughput("strategic", a.games, a.target, a.repeat)
     if not a.skip_winrate:
         win_rate(a.winrate_games, a.target)
 
