@@ -38,7 +38,9 @@ def _timed(name: str, fn: Callable[[], dict[str, Any] | None]) -> dict[str, Any]
         extra = fn() or {}
         result = {"status": extra.pop("status", "up"), **extra}
     except Exception as exc:  # noqa: BLE001 - a failing component is a result, not a crash
-        log.warning("component_check_failed", details={"component": name, "error": type(exc).__name__})
+        log.warning(
+            "component_check_failed", details={"component": name, "error": type(exc).__name__}
+        )
         result = {"status": "down", "error": type(exc).__name__}
     result["latency_ms"] = round((time.perf_counter() - start) * 1000, 2)
     return result

@@ -30,7 +30,9 @@ class ChannelLayer(HealthCheck):
         try:
             await health._channel_round_trip()
         except Exception as exc:  # noqa: BLE001 - reported by class name only
-            raise ServiceUnavailable(f"channel layer round trip failed ({type(exc).__name__})") from exc
+            raise ServiceUnavailable(
+                f"channel layer round trip failed ({type(exc).__name__})"
+            ) from exc
 
 
 @dataclasses.dataclass
@@ -74,7 +76,10 @@ def _psutil_checks() -> list[HealthCheck]:
 
     from monitoring import system
 
-    return [Disk(path=system.data_path(), max_disk_usage_percent=90.0), Memory(max_memory_usage_percent=90.0)]
+    return [
+        Disk(path=system.data_path(), max_disk_usage_percent=90.0),
+        Memory(max_memory_usage_percent=90.0),
+    ]
 
 
 class _Checks(HealthCheckView):
@@ -108,5 +113,3 @@ class LivenessView(_Checks):
 
 class ReadinessView(_Checks):
     kind = "ready"
-
-

@@ -38,8 +38,23 @@ REGISTRY = CollectorRegistry()
 
 # Seconds: the Prometheus histograms' buckets.
 LATENCY_BUCKETS = (
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75,
-    1.0, 2.5, 5.0, 10.0,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.075,
+    0.1,
+    0.15,
+    0.2,
+    0.3,
+    0.5,
+    0.75,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
 )
 # Seconds: the rolling window's finer buckets (each 20 % above the previous,
 # 0.5 ms to about 28 s) so its percentiles are within 10 % or so.
@@ -52,11 +67,13 @@ WS_MESSAGES = Counter(
     registry=REGISTRY,
 )
 WS_CONNECTIONS_OPENED = Counter(
-    "websocket_connections_opened", "WebSocket connections accepted by this process",
+    "websocket_connections_opened",
+    "WebSocket connections accepted by this process",
     registry=REGISTRY,
 )
 WS_CONNECTIONS_CLOSED = Counter(
-    "websocket_connections_closed", "WebSocket connections closed on this process",
+    "websocket_connections_closed",
+    "WebSocket connections closed on this process",
     registry=REGISTRY,
 )
 WS_PROCESS_CONNECTIONS = Gauge(
@@ -78,7 +95,9 @@ COMMAND_LATENCY = Histogram(
     registry=REGISTRY,
 )
 ERRORS = Counter(
-    "errors", "Errors by category (protocol, rule, internal, http, ...)", ["category"],
+    "errors",
+    "Errors by category (protocol, rule, internal, http, ...)",
+    ["category"],
     registry=REGISTRY,
 )
 HTTP_REQUESTS = Counter(
@@ -88,21 +107,26 @@ HTTP_REQUESTS = Counter(
     registry=REGISTRY,
 )
 EVENTS_APPENDED = Counter(
-    "events_appended", "Events appended to the event store, by stream kind", ["stream_kind"],
+    "events_appended",
+    "Events appended to the event store, by stream kind",
+    ["stream_kind"],
     registry=REGISTRY,
 )
 RATE_LIMIT_HITS = Counter(
-    "rate_limit_hits", "Messages refused by a rate limit, by scope (connection/address)",
+    "rate_limit_hits",
+    "Messages refused by a rate limit, by scope (connection/address)",
     ["scope"],
     registry=REGISTRY,
 )
 SECURITY_EVENTS = Counter(
-    "security_events", "Security events (access denied, rate limited, bad origin, ...)",
+    "security_events",
+    "Security events (access denied, rate limited, bad origin, ...)",
     ["kind"],
     registry=REGISTRY,
 )
 RECOVERY_ACTIONS = Counter(
-    "recovery_actions", "Actions of the recovery system, by action and outcome",
+    "recovery_actions",
+    "Actions of the recovery system, by action and outcome",
     ["action", "outcome"],
     registry=REGISTRY,
 )
@@ -179,7 +203,8 @@ class SystemCollector(Collector):
         )
         if stats_ok:
             yield gauge(
-                "active_connections", "Number of active WebSocket connections",
+                "active_connections",
+                "Number of active WebSocket connections",
                 stats["connections_active"],
             )
             yield gauge("game_rooms_active", "Number of active game rooms", stats["rooms_active"])
@@ -202,28 +227,35 @@ class SystemCollector(Collector):
             seated.add_metric(["bot"], stats["bots_seated"])
             yield seated
             yield gauge(
-                "players_disconnected", "Seated human players whose connection is gone",
+                "players_disconnected",
+                "Seated human players whose connection is gone",
                 stats["humans_disconnected"],
             )
             yield gauge("games_in_progress", "Games being played", stats["games_in_progress"])
             yield gauge("games_finished", "Games finished (all time)", stats["games_finished"])
             if stats["average_game_duration_seconds"] is not None:
                 yield gauge(
-                    "game_duration_average_seconds", "Average duration of finished games",
+                    "game_duration_average_seconds",
+                    "Average duration of finished games",
                     stats["average_game_duration_seconds"],
                 )
         yield gauge(
-            "connection_limit", "Configured maximum of WebSocket connections (MAX_CONNECTIONS)",
+            "connection_limit",
+            "Configured maximum of WebSocket connections (MAX_CONNECTIONS)",
             connection_limit(),
         )
         resources = system.resource_usage()
-        yield gauge("system_cpu_percent", "Machine CPU utilisation in percent", resources["cpu_percent"])
         yield gauge(
-            "system_memory_percent", "Machine memory utilisation in percent",
+            "system_cpu_percent", "Machine CPU utilisation in percent", resources["cpu_percent"]
+        )
+        yield gauge(
+            "system_memory_percent",
+            "Machine memory utilisation in percent",
             resources["memory_percent"],
         )
         yield gauge(
-            "system_disk_percent", "Disk utilisation of the data volume in percent",
+            "system_disk_percent",
+            "Disk utilisation of the data volume in percent",
             resources["disk_percent"],
         )
         yield gauge(

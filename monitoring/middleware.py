@@ -63,7 +63,11 @@ class RequestMetricsMiddleware:
         error_log.error(
             "unhandled_exception",
             exc_info=exception,
-            details={"method": request.method, "path": request.path, "error": type(exception).__name__},
+            details={
+                "method": request.method,
+                "path": request.path,
+                "error": type(exception).__name__,
+            },
         )
         recorder.error("http")
         return None

@@ -24,7 +24,6 @@ from monitoring.metrics import WINDOW_LATENCY_EDGES, label
 from monitoring.window import window
 
 
-
 def _latency_fields(prefix: str, seconds: float) -> dict[str, int]:
     seconds = max(0.0, float(seconds))
     index = bisect.bisect_left(WINDOW_LATENCY_EDGES, seconds)  # bucket with upper bound >= value

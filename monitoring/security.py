@@ -30,7 +30,7 @@ def record_security_event(kind: str, **details: Any) -> None:
         window.push_recent(
             RECENT_NAME,
             {
-                "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+                "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                 "kind": kind,
                 "correlation_id": current_correlation_id(),
                 "details": {k: _short(v) for k, v in details.items()},
@@ -42,9 +42,12 @@ def record_security_event(kind: str, **details: Any) -> None:
 
 def recent_security_events(limit: int = 50) -> list[dict[str, Any]]:
     """The newest security events from every server process, newest first."""
-    from monitoring.window import window
+    from monitoring.window import RECENT_LIMIT, window
 
-    return window.recent(RECENT_NAME, limit)
+    # Processes flush in batches, so storage order is not event order.
+    events = window.recent(RECENT_NAME, RECENT_LIMIT)
+    events.sort(key=lambda event: event.get("timestamp", ""), reverse=True)
+    return events[:limit]
 
 
 def _short(value: Any) -> Any:

@@ -56,7 +56,7 @@ def latency_summary(totals: dict[str, int], prefix: str) -> dict[str, Any]:
 
 
 def _by_prefix(totals: dict[str, int], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: v for k, v in sorted(totals.items()) if k.startswith(prefix) and v}
+    return {k[len(prefix) :]: v for k, v in sorted(totals.items()) if k.startswith(prefix) and v}
 
 
 def error_summary(totals: dict[str, int], seconds: int) -> dict[str, Any]:
@@ -144,7 +144,9 @@ def connections_report(stats: dict[str, Any], short: dict[str, int]) -> dict[str
         "humans_disconnected": stats["humans_disconnected"],
         "opened_last_minute": short.get("ws_open", 0),
         "closed_last_minute": short.get("ws_close", 0),
-        "this_process": int(metrics.REGISTRY.get_sample_value("websocket_process_connections") or 0),
+        "this_process": int(
+            metrics.REGISTRY.get_sample_value("websocket_process_connections") or 0
+        ),
     }
 
 

@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 import psutil
-
 from django.conf import settings
 
 _process_lock = threading.Lock()
@@ -19,7 +18,12 @@ def data_path() -> str:
     """The volume that fills up: the SQLite file's directory, else the project."""
     db = settings.DATABASES["default"]
     name = str(db.get("NAME") or "")
-    if db["ENGINE"].endswith("sqlite3") and name and name != ":memory:" and "mode=memory" not in name:
+    if (
+        db["ENGINE"].endswith("sqlite3")
+        and name
+        and name != ":memory:"
+        and "mode=memory" not in name
+    ):
         return os.path.dirname(os.path.abspath(name)) or str(settings.BASE_DIR)
     return str(settings.BASE_DIR)
 
@@ -94,4 +98,3 @@ def resource_usage() -> dict[str, Any]:
             "open_files": fds,
         },
     }
-

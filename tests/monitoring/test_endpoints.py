@@ -16,16 +16,42 @@ from django.test import Client
 from monitoring import recorder, system
 from monitoring.security import record_security_event
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_window")]
+# Runs on both stages: SQLite + local memory, and PostgreSQL + Redis.
+pytestmark = [
+    pytest.mark.backends,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_window", "no_celery_worker_needed"),
+]
+
+
+@pytest.fixture
+def no_celery_worker_needed(monkeypatch) -> None:
+    """No Celery worker runs during tests: report the in-process mode instead."""
+    from monitoring import health
+
+    monkeypatch.setattr(
+        health, "check_celery", lambda: {"status": "in-process", "latency_ms": 0.0, "workers": 0}
+    )
 
 
 def fake_usage(cpu: float = 12.0, memory: float = 40.0, disk: float = 30.0) -> dict[str, Any]:
     return {
-        "cpu_percent": cpu, "cpu_count": 2, "load_average": [0.1, 0.2, 0.3],
-        "memory_percent": memory, "memory_total_bytes": 8 << 30, "memory_available_bytes": 4 << 30,
-        "disk_percent": disk, "disk_free_bytes": 70 << 30, "disk_total_bytes": 100 << 30,
-        "process": {"pid": 1, "cpu_percent": 1.0, "memory_rss_bytes": 1 << 26, "threads": 4,
-                    "open_files": 9},
+        "cpu_percent": cpu,
+        "cpu_count": 2,
+        "load_average": [0.1, 0.2, 0.3],
+        "memory_percent": memory,
+        "memory_total_bytes": 8 << 30,
+        "memory_available_bytes": 4 << 30,
+        "disk_percent": disk,
+        "disk_free_bytes": 70 << 30,
+        "disk_total_bytes": 100 << 30,
+        "process": {
+            "pid": 1,
+            "cpu_percent": 1.0,
+            "memory_rss_bytes": 1 << 26,
+            "threads": 4,
+            "open_files": 9,
+        },
     }
 
 
@@ -57,6 +83,7 @@ def play_some_traffic() -> None:
 
 # --- /api/health ---------------------------------------------------------------
 
+
 def test_health_is_open_and_healthy(client: Client) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
@@ -83,7 +110,10 @@ def test_health_is_503_unhealthy_when_the_database_is_down(client: Client, monke
 
 # --- /api/health/detailed ---------------------------------------------------------
 
-def test_detailed_health_reports_everything_with_levels(client: Client, usage, game_provider) -> None:
+
+def test_detailed_health_reports_everything_with_levels(
+    client: Client, usage, game_provider
+) -> None:
     play_some_traffic()
     response = client.get("/api/health/detailed")
     assert response.status_code == 200
@@ -108,7 +138,13 @@ def test_detailed_health_reports_everything_with_levels(client: Client, usage, g
     assert body["messages_per_second"]["total"] == 1.25
     components = body["components"]
     assert set(components) == {
-        "database", "cache", "redis", "channel_layer", "celery", "event_store", "disk"
+        "database",
+        "cache",
+        "redis",
+        "channel_layer",
+        "celery",
+        "event_store",
+        "disk",
     }
     for name, result in components.items():
         assert "status" in result and "latency_ms" in result, name
@@ -118,7 +154,9 @@ def test_detailed_health_reports_everything_with_levels(client: Client, usage, g
     assert components["event_store"]["status"] == "up"
 
 
-def test_detailed_health_goes_warning_then_critical(client: Client, monkeypatch, game_provider) -> None:
+def test_detailed_health_goes_warning_then_critical(
+    client: Client, monkeypatch, game_provider
+) -> None:
     monkeypatch.setattr(system, "resource_usage", lambda: fake_usage(cpu=70.0))
     body = client.get("/api/health/detailed").json()
     assert body["resources"]["cpu"]["level"] == "warning" and body["status"] == "warning"
@@ -154,6 +192,7 @@ def test_detailed_health_leaks_no_secrets(client: Client, usage, settings) -> No
 
 
 # --- /api/health/metrics -------------------------------------------------------------
+
 
 def metric_lines(text: str) -> dict[str, float]:
     values = {}
@@ -237,6 +276,7 @@ def test_django_prometheus_keeps_serving_metrics(client: Client) -> None:
 
 # --- /api/system/stats and /api/debug/room-stats ------------------------------------
 
+
 def test_system_stats_figures_match_what_happened(
     client: Client, usage, game_provider, ops_headers
 ) -> None:
@@ -249,7 +289,12 @@ def test_system_stats_figures_match_what_happened(
     assert body["server"]["resources"]["process"]["pid"] == 1
     assert body["server"]["database"]["status"] == "up"
     conn = body["connections"]
-    assert (conn["active"], conn["limit"], conn["humans_seated"], conn["bots_seated"]) == (6, 2000, 7, 2)
+    assert (conn["active"], conn["limit"], conn["humans_seated"], conn["bots_seated"]) == (
+        6,
+        2000,
+        7,
+        2,
+    )
     assert conn["humans_disconnected"] == 1 and conn["opened_last_minute"] == 2
     rooms = body["rooms"]
     assert rooms["active"] == 3 and rooms["by_phase"]["DECLARATION"] == 1
@@ -279,14 +324,21 @@ def test_room_stats_lists_rooms_players_bots_and_phases(
     assert body["phase_distribution"]["TURN"] == 1 and body["phase_distribution"]["WAITING"] == 1
     assert body["status_distribution"]["playing"] == 2
     assert body["players"] == {
-        "humans_seated": 7, "bots_seated": 2, "humans_disconnected": 1, "connections_active": 6
+        "humans_seated": 7,
+        "bots_seated": 2,
+        "humans_disconnected": 1,
+        "connections_active": 6,
     }
     assert body["average_game_duration_seconds"] == 1234.5
     assert [room["code"] for room in body["rooms"]] == ["ABCD", "EFGH", "IJKL"]
     first = body["rooms"][0]
     assert first["phase"] == "TURN" and first["humans"] == 2 and first["bots"] == 2
     assert first["seats"][2] == {
-        "seat": 2, "name": "Bob", "is_bot": False, "connected": False, "bot_controlled": True
+        "seat": 2,
+        "name": "Bob",
+        "is_bot": False,
+        "connected": False,
+        "bot_controlled": True,
     }
 
 
@@ -326,7 +378,9 @@ def test_ops_endpoints_refuse_non_staff_and_wrong_tokens_with_403(
 
 
 @pytest.mark.parametrize("path", OPS_PATHS)
-def test_ops_endpoints_admit_staff_and_the_ops_token(client: Client, path: str, ops_headers) -> None:
+def test_ops_endpoints_admit_staff_and_the_ops_token(
+    client: Client, path: str, ops_headers
+) -> None:
     assert client.get(path, **ops_headers).status_code == 200
     staff = User.objects.create_user("ops", password="pw-123-long-enough", is_staff=True)
     client.force_login(staff)

@@ -16,7 +16,8 @@ def _roomy_machine(monkeypatch):
     from health_check.contrib.psutil import Disk, Memory
 
     monkeypatch.setattr(
-        healthchecks, "_psutil_checks",
+        healthchecks,
+        "_psutil_checks",
         lambda: [Disk(max_disk_usage_percent=None), Memory(max_memory_usage_percent=None)],
     )
 

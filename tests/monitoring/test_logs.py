@@ -44,12 +44,22 @@ def test_every_category_logs_one_json_object_per_line_to_stdout() -> None:
     env.pop("REDIS_URL", None)
     env.setdefault("SECRET_KEY", "x" * 50)
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert [line["category"] for line in lines] == [
-        "game_event", "websocket", "performance", "security", "error", "error"
+        "game_event",
+        "websocket",
+        "performance",
+        "security",
+        "error",
+        "error",
     ]
     for line in lines[:4]:
         assert set(line) == KEYS, line

@@ -36,7 +36,11 @@ def binary(name: str) -> str:
 
 def promtool(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [binary("promtool"), *args], input=stdin, capture_output=True, text=True, timeout=60,
+        [binary("promtool"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
         cwd=DEPLOY,
     )
 
@@ -112,7 +116,8 @@ def test_a_real_prometheus_scrapes_game_rooms_active(live_server, game_provider,
             f"--storage.tsdb.path={tmp_path / 'data'}",
             f"--web.listen-address=127.0.0.1:{port}",
         ],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     api = f"http://127.0.0.1:{port}/api/v1"
     deadline = time.monotonic() + 30
@@ -122,7 +127,9 @@ def test_a_real_prometheus_scrapes_game_rooms_active(live_server, game_provider,
         last: object = None
         while time.monotonic() < deadline:
             try:
-                result = get_json(f"{api}/query?query={urllib.parse.quote(query)}")["data"]["result"]
+                result = get_json(f"{api}/query?query={urllib.parse.quote(query)}")["data"][
+                    "result"
+                ]
             except OSError:
                 result = []  # not listening yet
             if result:

@@ -89,7 +89,10 @@ def test_commands_are_timed_with_outcome() -> None:
     before = sample("game_command_duration_seconds_count", command="play", outcome="rejected")
     recorder.command_timed("play", 0.004, ok=True)
     recorder.command_timed("play", 0.006, ok=False)
-    assert sample("game_command_duration_seconds_count", command="play", outcome="rejected") - before == 1
+    assert (
+        sample("game_command_duration_seconds_count", command="play", outcome="rejected") - before
+        == 1
+    )
     summary = stats.latency_summary(window.totals(300), "cmd")
     assert summary["count"] == 2 and summary["mean_ms"] == 5.0
 
@@ -99,9 +102,7 @@ def test_label_values_stay_bounded() -> None:
     assert sample("websocket_messages_total", direction="in", type="other") >= 1
     for i in range(200):
         recorder.error(f"made_up_{i}")
-    categories = {
-        s.labels["category"] for m in metrics.ERRORS.collect() for s in m.samples
-    }
+    categories = {s.labels["category"] for m in metrics.ERRORS.collect() for s in m.samples}
     assert len(categories) <= 65
 
 

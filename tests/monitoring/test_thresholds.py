@@ -52,7 +52,9 @@ def test_no_data_is_good_and_unknown_metrics_are_refused() -> None:
 
 def test_rated_reports_value_level_and_thresholds() -> None:
     assert rated("cpu_percent", 75.0) == {
-        "value": 75.0, "level": "warning", "thresholds": {"warning": 60.0, "critical": 80.0}
+        "value": 75.0,
+        "level": "warning",
+        "thresholds": {"warning": 60.0, "critical": 80.0},
     }
 
 
