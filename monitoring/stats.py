@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -223,12 +224,15 @@ def system_stats() -> dict[str, Any]:
 
 
 def event_store_stats() -> dict[str, Any] | None:
-    """``eventstore.services.eventstore_stats()`` when the event store offers it."""
-    try:
-        from eventstore import services
-    except ImportError:
-        return None
-    fn = getattr(services, "eventstore_stats", None)
+    """``eventstore_stats()`` from the event store's selectors (or services)."""
+    fn = None
+    for module in ("eventstore.selectors", "eventstore.services"):
+        try:
+            fn = getattr(importlib.import_module(module), "eventstore_stats", None)
+        except ImportError:
+            continue
+        if fn is not None:
+            break
     if fn is None:
         return None
     try:

@@ -314,6 +314,7 @@ def test_system_stats_figures_match_what_happened(
     assert errors["security_events"] == {"rate_limited": 1}
     assert errors["recent_security_events"][0]["kind"] == "rate_limited"
     assert errors["recent_security_events"][0]["details"]["address"] == "10.0.0.9"
+    assert isinstance(body["event_store"], dict) and "error" not in body["event_store"]
 
 
 def test_room_stats_lists_rooms_players_bots_and_phases(

@@ -67,7 +67,7 @@ def test_metrics_output_passes_promtool_check_metrics(client: Client) -> None:
 def test_alert_rules_pass_promtool_check_rules() -> None:
     done = promtool("check", "rules", "alerts.yml")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "SUCCESS: 8 rules found" in done.stdout
+    assert "SUCCESS: 9 rules found" in done.stdout
 
 
 def test_alert_rules_fire_when_they_should() -> None:
@@ -146,7 +146,7 @@ def test_a_real_prometheus_scrapes_game_rooms_active(live_server, game_provider,
         wait_for('up{job="liaptui-django"}', "1")
         wait_for("health_status", "1")
         rules = get_json(f"{api}/rules")["data"]["groups"]
-        assert sum(len(group["rules"]) for group in rules) == 8
+        assert sum(len(group["rules"]) for group in rules) == 9
     finally:
         process.terminate()
         try:
