@@ -101,44 +101,105 @@ def command_events(i: int, NewEvent) -> list:
     ]
 
 
-def bench_appends(commands: int, streams: int) -> None:
+def floor_transaction():
+    """A bare-driver transaction with the same round trips as an append
+    (lock the head row, write, commit), without Django or the store: the
+    price of a durable commit on this machine."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" in db["ENGINE"]:
+        import psycopg
+
+        conn = psycopg.connect(
+            dbname=db["NAME"],
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            host=db["HOST"] or None,
+            port=db["PORT"] or None,
+            autocommit=True,
+        )
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (k text PRIMARY KEY, v int, h text)")
+        conn.execute("INSERT INTO bench_floor VALUES ('k', 0, '') ON CONFLICT DO NOTHING")
+
+        def one(i: int) -> None:
+            with conn.transaction():
+                conn.execute("SELECT v FROM bench_floor WHERE k = 'k' FOR UPDATE").fetchone()
+                conn.execute("UPDATE bench_floor SET v = %s, h = %s WHERE k = 'k'", [i, "x" * 64])
+
+        return one, conn.close
+    import sqlite3
+
+    conn = sqlite3.connect(db["NAME"], isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (k text PRIMARY KEY, v int, h text)")
+    conn.execute("INSERT OR IGNORE INTO bench_floor VALUES ('k', 0, '')")
+
+    def one_sqlite(i: int) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT v FROM bench_floor WHERE k = 'k'").fetchone()
+        conn.execute("UPDATE bench_floor SET v = ?, h = ? WHERE k = 'k'", [i, "x" * 64])
+        conn.execute("COMMIT")
+
+    return one_sqlite, conn.close
+
+
+def bench_appends(commands: int, streams: int, rounds: int = 5) -> None:
+    """Interleaved rounds (one stream, many streams, bare floor) so the
+    machine's background load hits all three alike; per-round medians."""
     from django.db import connection
 
     from eventstore.services import event_append
     from eventstore.types import NewEvent
 
     payloads = [command_events(i, NewEvent) for i in range(commands)]
-
-    # One stream.
-    version = 0
-    t0 = time.perf_counter()
-    for batch in payloads:
-        version = event_append(stream_id="bench-one", events=batch, expected_version=version)[
-            -1
-        ].version
-    dt = time.perf_counter() - t0
+    per_round = commands // rounds
+    floor, close_floor = floor_transaction()
+    version, versions = 0, [0] * streams
+    one_us, many_us, floor_us = [], [], []
+    events_one = events_many = 0
+    for r in range(rounds):
+        chunk = payloads[r * per_round : (r + 1) * per_round]
+        t0 = time.perf_counter()
+        for batch in chunk:
+            version = event_append(stream_id="bench-one", events=batch, expected_version=version)[
+                -1
+            ].version
+            events_one += len(batch)
+        one_us.append((time.perf_counter() - t0) * 1e6 / len(chunk))
+        t0 = time.perf_counter()
+        for i, batch in enumerate(chunk):
+            s = (r * per_round + i) % streams
+            versions[s] = event_append(
+                stream_id=f"bench-many-{s}", events=batch, expected_version=versions[s]
+            )[-1].version
+            events_many += len(batch)
+        many_us.append((time.perf_counter() - t0) * 1e6 / len(chunk))
+        t0 = time.perf_counter()
+        for i in range(len(chunk)):
+            floor(i)
+        floor_us.append((time.perf_counter() - t0) * 1e6 / len(chunk))
+    close_floor()
+    done = per_round * rounds
+    for label, us, events in (
+        ("one stream:  ", one_us, events_one),
+        (f"{streams} streams:", many_us, events_many),
+    ):
+        med = statistics.median(us)
+        print(
+            f"  appends, {label} {1e6 / med:7.0f} commands/s  {events / done * 1e6 / med:7.0f} "
+            f"events/s  ({med:.0f} µs each; rounds {min(us):.0f}-{max(us):.0f} µs)"
+        )
+    med = statistics.median(floor_us)
     print(
-        f"  appends, one stream:   {commands / dt:7.0f} commands/s  {version / dt:7.0f} events/s  "
-        f"({commands} commands of 1-3 events, {dt * 1e6 / commands:.0f} µs each)"
+        f"  bare driver transaction (lock + update + commit, no Django): {1e6 / med:7.0f} /s "
+        f"({med:.0f} µs; rounds {min(floor_us):.0f}-{max(floor_us):.0f} µs)"
     )
+    print(f"  ({done} commands of 1-3 events each, {rounds} interleaved rounds, median round)")
 
-    # Many streams, round robin.
-    versions = [0] * streams
-    t0 = time.perf_counter()
-    events = 0
-    for i, batch in enumerate(payloads):
-        s = i % streams
-        versions[s] = event_append(
-            stream_id=f"bench-many-{s}", events=batch, expected_version=versions[s]
-        )[-1].version
-        events += len(batch)
-    dt = time.perf_counter() - t0
-    print(
-        f"  appends, {streams} streams: {commands / dt:7.0f} commands/s  {events / dt:7.0f} events/s  "
-        f"({dt * 1e6 / commands:.0f} µs each)"
-    )
-
-    # Queries per append (statements sent to the server, incl. BEGIN/COMMIT as the driver sees them).
+    # Statements per append as Django executes them (psycopg's implicit BEGIN
+    # and the COMMIT are not seen by execute_wrapper; SQLite's BEGIN is).
     seen: list[str] = []
 
     def spy(execute, sql, params, many, context):
@@ -147,9 +208,9 @@ def bench_appends(commands: int, streams: int) -> None:
 
     with connection.execute_wrapper(spy):
         event_append(stream_id="bench-one", events=payloads[1], expected_version=version)
-        version += len(payloads[1])
     print(
-        f"  statements per append (existing stream, 2 events): {len(seen)}: {' + '.join(seen)} (+ BEGIN/COMMIT)"
+        f"  statements per append (existing stream, 2 events): {len(seen)}: "
+        f"{' + '.join(seen)} (+ COMMIT)"
     )
     seen.clear()
     with connection.execute_wrapper(spy):
@@ -192,7 +253,8 @@ def bench_long_stream(repeat: int) -> None:
     assert without() == with_snapshot()
     read_only = median_ms(lambda: event_read(stream_id=sid), repeat)
     print(
-        f"  1,000-event stream: read {read_only:.1f} ms; read + replay {median_ms(without, repeat):.1f} ms "
+        f"  1,000-event stream: read {read_only:.1f} ms; "
+        f"read + replay {median_ms(without, repeat):.1f} ms "
         f"without snapshot, {median_ms(with_snapshot, repeat):.2f} ms with a snapshot at 950"
     )
 
@@ -300,7 +362,8 @@ def bench_game(repeat: int) -> None:
     full = median_ms(rebuild, repeat)
     line = (
         f"  typical finished game: {version} events in {len(commands)} commands ({what}); "
-        f"appended in {append_ms:.0f} ms; rebuild (read + replay) {full:.1f} ms (read alone {read:.1f} ms)"
+        f"appended in {append_ms:.0f} ms; rebuild (read + replay) {full:.1f} ms "
+        f"(read alone {read:.1f} ms)"
     )
     if from_snapshot:
         line += f", from a snapshot 20 events back {median_ms(from_snapshot, repeat):.2f} ms"
@@ -319,7 +382,8 @@ def bench_archive(repeat: int) -> None:
         lambda: stream_verify("bench-game", replay_checks=False), max(3, repeat // 4)
     )
     print(
-        f"  archive of that game: {archive_ms:.0f} ms, {info.raw_bytes} -> {info.compressed_bytes} bytes "
+        f"  archive of that game: {archive_ms:.0f} ms, "
+        f"{info.raw_bytes} -> {info.compressed_bytes} bytes "
         f"(ratio {info.raw_bytes / info.compressed_bytes:.1f}); read from archive {read:.1f} ms; "
         f"verify {verify:.1f} ms"
     )
