@@ -256,16 +256,24 @@ class Client:
         finally:
             self._pending.pop(ref, None)
 
-    async def wait_for(self, predicate, timeout: float = 10, what: str = "condition") -> None:
-        async def waiter() -> None:
+    async def wait_for(self, predicate, timeout: float = 10, what: str = "condition",
+                       poll: float = 0.05) -> None:
+        """Wait until ``predicate()`` holds; woken by this socket's frames, and polled every
+        ``poll`` s so predicates over several clients work too."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            if self.closed:
+                raise ConnectionError(f"{self.name}: socket closed while waiting for {what} "
+                                      f"({self.close_reason})")
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: timed out after {timeout}s waiting for {what}")
             async with self._cond:
-                await self._cond.wait_for(lambda: predicate() or self.closed)
-        try:
-            await asyncio.wait_for(waiter(), timeout)
-        except TimeoutError:
-            raise TimeoutError(f"{self.name}: timed out after {timeout}s waiting for {what}") from None
-        if not predicate():
-            raise ConnectionError(f"{self.name}: socket closed while waiting for {what} ({self.close_reason})")
+                try:
+                    await asyncio.wait_for(self._cond.wait(), min(poll, remaining))
+                except TimeoutError:
+                    pass
 
     async def wait_version(self, version: int, timeout: float = 10) -> None:
         await self.wait_for(lambda: self.version >= version, timeout, f"version {version}")

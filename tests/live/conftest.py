@@ -112,7 +112,8 @@ def live_servers(transactional_db: Any, tmp_path: Path) -> Iterator[Any]:
 
     def start(**extra_env: Any) -> Server:
         env = {k: v for k, v in os.environ.items()
-               if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "PYTEST_CURRENT_TEST")}
+               if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "PYTEST_CURRENT_TEST")
+               and not k.startswith(("WS_", "GAME_"))}
         env.update({
             "SECRET_KEY": os.environ.get("SECRET_KEY", "live-test-secret-" + "z" * 40),
             "DEBUG": "0",
@@ -123,6 +124,10 @@ def live_servers(transactional_db: Any, tmp_path: Path) -> Iterator[Any]:
             "GAME_DISCONNECT_GRACE": "0",
             "MAINTENANCE_IN_PROCESS": "0",
             "OPS_API_TOKEN": OPS_TOKEN,
+            # the production limits (the unit-test defaults raise them): tests that play
+            # fast from one address pass WS_RATE_LIMIT_PER_ADDRESS themselves
+            "WS_RATE_LIMIT_PER_CONNECTION": "20",
+            "WS_RATE_LIMIT_PER_ADDRESS": "60",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         })

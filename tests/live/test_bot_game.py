@@ -14,7 +14,7 @@ FAST = {"target_score": 5, "action_time_limit": 0, "bot_delay": 0, "turn_pause":
 
 
 async def test_one_human_and_three_bots_play_to_game_over(live_servers, ops_token):
-    server = live_servers()
+    server = live_servers(WS_RATE_LIMIT_PER_ADDRESS=100000)
     session = await asyncio.to_thread(create_player, server.url, "Ana")
     room = await asyncio.to_thread(create_room, server.url, session, settings=FAST)
     ana = Client(server.url, "Ana", session)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from games.engine import POINTS
-from tests.live.helpers import audit_events, audit_get, close_all, four_human_room, play_all
+from tests.live.helpers import FAST_PLAY_ENV, audit_events, audit_get, close_all, four_human_room, play_all
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +98,7 @@ def check_event_frame(msg: dict[str, Any], stored: dict[int, dict[str, Any]]) ->
 
 
 async def test_four_humans_each_receive_only_their_own_hand_in_every_message(live_servers, ops_token):
-    server = live_servers()
+    server = live_servers(**FAST_PLAY_ENV)
     room, clients = await four_human_room([server.url])
     try:
         await play_all(clients, timeout=60)
