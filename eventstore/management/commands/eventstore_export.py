@@ -28,6 +28,9 @@ class Command(BaseCommand):
                     fh.write(line + "\n")
             self.stderr.write(f"exported {len(lines)} event(s) of {stream} to {output}")
         else:
-            out = self.stdout if self.stdout is not None else sys.stdout
-            for line in lines:
-                out.write(line)
+            try:
+                for line in lines:
+                    self.stdout.write(line)
+                self.stdout.flush()
+            except BrokenPipeError:  # e.g. piped into `head`
+                sys.stderr.close()
