@@ -19,7 +19,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from liaptui.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
@@ -27,3 +27,12 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+async def application(scope, receive, send):
+    """The router, plus the in-process maintenance loop started on the first scope
+    (only with MAINTENANCE_IN_PROCESS; a no-op check afterwards)."""
+    from monitoring.inprocess import ensure_started
+
+    ensure_started()
+    return await router(scope, receive, send)

@@ -15,8 +15,13 @@ from monitoring.security import record_security_event
 class LeverSettingsForm(forms.ModelForm):
     class Meta:
         model = LeverSettings
-        fields = ("maintenance_mode", "read_only", "blocked_addresses",
-                  "rate_limit_per_connection", "rate_limit_per_address")
+        fields = (
+            "maintenance_mode",
+            "read_only",
+            "blocked_addresses",
+            "rate_limit_per_connection",
+            "rate_limit_per_address",
+        )
 
     def clean_blocked_addresses(self) -> str:
         text = self.cleaned_data.get("blocked_addresses") or ""
@@ -40,10 +45,23 @@ class LeverSettingsAdmin(admin.ModelAdmin):
     form = LeverSettingsForm
     readonly_fields = ("updated_at", "updated_by")
     fieldsets = (
-        ("Service", {"fields": ("maintenance_mode", "read_only"),
-                     "description": "Effective in every process within 2 seconds."}),
-        ("Abuse", {"fields": ("blocked_addresses", "rate_limit_per_connection",
-                              "rate_limit_per_address")}),
+        (
+            "Service",
+            {
+                "fields": ("maintenance_mode", "read_only"),
+                "description": "Effective in every process within 2 seconds.",
+            },
+        ),
+        (
+            "Abuse",
+            {
+                "fields": (
+                    "blocked_addresses",
+                    "rate_limit_per_connection",
+                    "rate_limit_per_address",
+                )
+            },
+        ),
         ("Last change", {"fields": ("updated_at", "updated_by")}),
     )
 
@@ -55,16 +73,15 @@ class LeverSettingsAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         row, _ = LeverSettings.objects.get_or_create(pk=LeverSettings.SINGLETON_PK)
-        return HttpResponseRedirect(
-            reverse("admin:monitoring_leversettings_change", args=[row.pk])
-        )
+        return HttpResponseRedirect(reverse("admin:monitoring_leversettings_change", args=[row.pk]))
 
     def save_model(self, request: HttpRequest, obj: LeverSettings, form, change: bool) -> None:
         obj.updated_by = getattr(request.user, "username", "")[:150]
         super().save_model(request, obj, form, change)
         forget_cached_levers()
-        record_security_event("levers_changed", by=obj.updated_by or "-",
-                              changes=sorted(form.changed_data))
+        record_security_event(
+            "levers_changed", by=obj.updated_by or "-", changes=sorted(form.changed_data)
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -85,6 +102,14 @@ class RecoveryActionAdmin(ReadOnlyAdmin):
 
 @admin.register(ResourceSample)
 class ResourceSampleAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "host", "cpu_percent", "memory_percent", "disk_percent",
-                    "rooms_active", "games_in_progress", "connections_active")
+    list_display = (
+        "created_at",
+        "host",
+        "cpu_percent",
+        "memory_percent",
+        "disk_percent",
+        "rooms_active",
+        "games_in_progress",
+        "connections_active",
+    )
     date_hierarchy = "created_at"

@@ -34,8 +34,12 @@ class BlockedAddressMiddleware:
         if address and address in current_levers().blocked_addresses:
             record_security_event("blocked_address", address=address, path=request.path)
             return JsonResponse(
-                {"error": {"code": "blocked",
-                           "message": "Requests from this address are refused."}},
+                {
+                    "error": {
+                        "code": "blocked",
+                        "message": "Requests from this address are refused.",
+                    }
+                },
                 status=403,
             )
         return self.get_response(request)
@@ -52,9 +56,13 @@ class ReadOnlyMiddleware:
             and current_levers().read_only
         ):
             response = JsonResponse(
-                {"error": {"code": "read_only",
-                           "message": "The server is in read-only mode for maintenance; "
-                                      "nothing can be changed right now."}},
+                {
+                    "error": {
+                        "code": "read_only",
+                        "message": "The server is in read-only mode for maintenance; "
+                        "nothing can be changed right now.",
+                    }
+                },
                 status=503,
             )
             response["Retry-After"] = "60"

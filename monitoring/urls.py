@@ -16,3 +16,10 @@ urlpatterns = [
     path("ht/live", healthchecks.LivenessView.as_view(), name="health-check-live"),
     path("ht/ready", healthchecks.ReadinessView.as_view(), name="health-check-ready"),
 ]
+
+# Recovery status (issue 8).
+from monitoring import views_recovery  # noqa: E402
+
+urlpatterns += [
+    path("api/recovery/status", views_recovery.recovery_status_view, name="recovery-status"),
+]

@@ -27,18 +27,27 @@ def ops_headers():
         yield {"HTTP_AUTHORIZATION": f"Bearer {OPS_TOKEN}"}
 
 
-def bot_room(name: str = "Ana", *, start: bool = True, away: bool = True,
-             target_score: int = 5) -> tuple[Player, Room]:
+def bot_room(
+    name: str = "Ana", *, start: bool = True, away: bool = True, target_score: int = 5
+) -> tuple[Player, Room]:
     """A host and three bots; started, with the host away so bots play every seat.
 
     Built in a process with no event loop attached, so nothing schedules the
     moves: only ``Room.next_due_at`` says one is due (as after a crash).
     """
     player = services.player_create(name=name)
-    room = services.room_create(player=player, name=f"{name}'s table", settings={
-        "target_score": target_score, "action_time_limit": 0, "redeal_window": 0,
-        "bot_delay": 0, "turn_pause": 0, "round_pause": 0,
-    })
+    room = services.room_create(
+        player=player,
+        name=f"{name}'s table",
+        settings={
+            "target_score": target_score,
+            "action_time_limit": 0,
+            "redeal_window": 0,
+            "bot_delay": 0,
+            "turn_pause": 0,
+            "round_pause": 0,
+        },
+    )
     host = Actor(str(player.id), name)
     for seat in (1, 2, 3):
         services.room_command(room=room, actor=host, command=AddBot(seat=seat, strategy="random"))

@@ -35,13 +35,15 @@ def _middleware_with_levers():
 
 # --- maintenance mode --------------------------------------------------------
 
+
 def test_maintenance_mode_refuses_new_rooms_but_a_running_game_finishes() -> None:
     _, running = bot_room("Ana")
     waiting_host = services.player_create(name="Bea")
     waiting = services.room_create(player=waiting_host)
     for seat in (1, 2, 3):
-        services.room_command(room=waiting, actor=Actor(str(waiting_host.id)),
-                              command=AddBot(seat=seat))
+        services.room_command(
+            room=waiting, actor=Actor(str(waiting_host.id)), command=AddBot(seat=seat)
+        )
 
     levers_update(maintenance_mode=True, updated_by="test")
 
@@ -64,6 +66,7 @@ def test_maintenance_mode_refuses_new_rooms_but_a_running_game_finishes() -> Non
 
 
 # --- read-only ---------------------------------------------------------------
+
 
 def _counts() -> tuple[int, int, int]:
     return Event.objects.count(), Room.objects.count(), Player.objects.count()
@@ -116,6 +119,7 @@ def test_read_only_refuses_every_write_with_a_clear_error_and_loses_nothing() ->
 
 # --- blocked addresses -------------------------------------------------------
 
+
 async def test_a_blocked_address_is_refused_on_the_socket_with_4403() -> None:
     from channels.testing import WebsocketCommunicator
 
@@ -144,6 +148,7 @@ def test_a_blocked_address_gets_403_over_http() -> None:
 
 
 # --- rate limits -------------------------------------------------------------
+
 
 async def _pings_until_refused(comm, count: int) -> int:
     refused = 0
@@ -180,6 +185,7 @@ async def asyncio_sleep(seconds: float) -> None:
 
 # --- across processes ----------------------------------------------------------
 
+
 def test_a_change_made_elsewhere_is_seen_within_two_seconds(monkeypatch) -> None:
     assert current_levers().read_only is False  # cached now
     LeverSettings.objects.update_or_create(pk=1, defaults={"read_only": True})  # "another process"
@@ -200,10 +206,15 @@ def test_saving_the_levers_in_the_admin_applies_at_once() -> None:
     assert current_levers().maintenance_mode is False  # cached
     page = client.get("/admin/monitoring/leversettings/")
     assert page.status_code == 302
-    response = client.post(page["Location"], {
-        "maintenance_mode": "on", "blocked_addresses": "203.0.113.9",
-        "rate_limit_per_connection": "", "rate_limit_per_address": "",
-    })
+    response = client.post(
+        page["Location"],
+        {
+            "maintenance_mode": "on",
+            "blocked_addresses": "203.0.113.9",
+            "rate_limit_per_connection": "",
+            "rate_limit_per_address": "",
+        },
+    )
     assert response.status_code == 302, response.content[:500]
     levers = current_levers()
     assert levers.maintenance_mode is True and "203.0.113.9" in levers.blocked_addresses

@@ -49,10 +49,15 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
         forget_cached_levers()
         levers = current_levers()
-        self.stdout.write(json.dumps({
-            "maintenance_mode": levers.maintenance_mode,
-            "read_only": levers.read_only,
-            "blocked_addresses": sorted(levers.blocked_addresses),
-            "rate_limit_per_connection": levers.rate_limit_per_connection,
-            "rate_limit_per_address": levers.rate_limit_per_address,
-        }, indent=2))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "maintenance_mode": levers.maintenance_mode,
+                    "read_only": levers.read_only,
+                    "blocked_addresses": sorted(levers.blocked_addresses),
+                    "rate_limit_per_connection": levers.rate_limit_per_connection,
+                    "rate_limit_per_address": levers.rate_limit_per_address,
+                },
+                indent=2,
+            )
+        )
