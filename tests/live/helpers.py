@@ -65,3 +65,23 @@ def audit_events(url: str, token: str, room_id: str) -> list[dict[str, Any]]:
             break
         after = page["next_after"]
     return sorted(events, key=lambda e: e["version"])
+
+
+def event_versions(client: Client) -> set[int]:
+    """The stream versions covered by the ``event`` frames this client received."""
+    covered: set[int] = set()
+    for msg in client.events:
+        first = msg["version"] - len(msg["events"]) + 1
+        covered.update(range(first, msg["version"] + 1))
+    return covered
+
+
+def own_commit_versions(client: Client) -> set[int]:
+    """Versions appended by this client's own accepted commands (from its ack and the state before)."""
+    mine: set[int] = set()
+    versions = [v for v, _ in client.state_times]
+    for ack in client.acks:
+        v = ack["version"]
+        before = max((x for x in versions if x < v), default=0)
+        mine.update(range(before + 1, v + 1))
+    return mine

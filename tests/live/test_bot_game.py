@@ -44,3 +44,34 @@ async def test_one_human_and_three_bots_play_to_game_over(live_servers, ops_toke
         assert audit.body["state"]["game"]["phase"] == "GAME_OVER"
     finally:
         await ana.close()
+
+
+async def test_the_actor_also_receives_the_events_of_its_own_action(live_servers, ops_token):
+    """``event`` frames are for animation: the player whose play completed a turn must get the
+    ``played``/``turn_won``/``round_scored`` events too, not only the three others.
+
+    Fails today: RoomConsumer.handle() sends ``ack`` + ``state`` (setting sent_version), so the
+    group's ``room.changed`` for that version is skipped entirely by room_changed(), including its events.
+    """
+    from tests.live.helpers import audit_events, event_versions, own_commit_versions
+
+    server = live_servers(WS_RATE_LIMIT_PER_ADDRESS=100000)
+    session = await asyncio.to_thread(create_player, server.url, "Ana")
+    room = await asyncio.to_thread(create_room, server.url, session, settings=FAST)
+    ana = Client(server.url, "Ana", session)
+    await ana.connect(room["code"])
+    try:
+        await ana.wait_for(lambda: ana.state is not None, 10, "first state")
+        first_version = ana.version
+        for seat in (1, 2, 3):
+            assert (await ana.request({"type": "add_bot", "seat": seat}))["type"] == "ack"
+        assert (await ana.request({"type": "start"}))["type"] == "ack"
+        await ana.play_to_game_over(timeout=45)
+    finally:
+        await ana.close()
+    stored = await asyncio.to_thread(audit_events, server.url, ops_token, room["room_id"])
+    expected = {e["version"] for e in stored if e["version"] > first_version}
+    missing = expected - event_versions(ana)
+    assert missing <= own_commit_versions(ana), "events of other actors' commits were lost"
+    assert not missing, (f"{len(missing)} of {len(expected)} events never reached the acting client, "
+                         f"all from its own commands: e.g. {[stored[v - 1]['type'] for v in sorted(missing)[:8]]}")
