@@ -349,11 +349,18 @@ def connection_open(*, channel_name: str, room: Room | None, player: Player | No
         defaults={"room": room, "player": player, "address": address[:64], "kind": kind,
                   "last_seen_at": timezone.now()},
     )
-    if room is not None and player is not None and not current_levers().read_only:
-        state = room_state_load(room.stream_id)
+    if room is None:
+        return
+    state = room_state_load(room.stream_id)
+    if player is not None and not current_levers().read_only:
         seat = state.seat_of(str(player.id))
         if seat is not None and state.seats[seat].away:
-            room_command(room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence")
+            state = room_command(room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence").state
+    # Whoever planned the room's next automatic action may have died (crash,
+    # restart): plan it again here; a duplicate plan is harmless.
+    due = due_action(state)
+    if due is not None:
+        scheduler.plan(str(room.id), state.version, due.due_at)
 
 
 def connection_touch(*, channel_name: str) -> None:
