@@ -165,6 +165,7 @@ class Client:
         self._reader: asyncio.Task | None = None
         self._cond = asyncio.Condition()
         self._pending: dict[str, asyncio.Future] = {}
+        self.changed = asyncio.Event()  # set on every frame (and on close); cheap waits for many clients
 
     # connection --------------------------------------------------------------
     def ensure_player(self) -> str:
@@ -203,6 +204,7 @@ class Client:
                 now = time.monotonic()
                 msg = json.loads(raw)
                 self._dispatch(msg, now)
+                self.changed.set()
                 async with self._cond:
                     self._cond.notify_all()
         except websockets.ConnectionClosed as exc:
@@ -211,6 +213,7 @@ class Client:
             self.close_reason = f"reader failed: {exc!r}"
         finally:
             self.closed = True
+            self.changed.set()
             for fut in self._pending.values():
                 if not fut.done():
                     fut.set_exception(ConnectionError(self.close_reason or "closed"))
