@@ -2,8 +2,9 @@
 
 Correlation ids: a task sent while a correlation id is bound (an HTTP
 request, a WebSocket message, another task) carries it in the message
-header ``correlation_id`` (added by the ``before_task_publish`` handler
-below) and the task binds it for its logs, its recovery records and the
+header ``liaptui_correlation_id`` (added by the ``before_task_publish``
+handler below; not ``correlation_id``, which AMQP already uses for the task
+id) and the task binds it for its logs, its recovery records and the
 metadata of any events it appends. A task started by beat has none and uses
 its Celery task id, so its log lines can still be followed.
 """
@@ -18,7 +19,7 @@ from celery.signals import before_task_publish
 from liaptui.correlation import current_correlation_id
 from monitoring.maintenance import job_run
 
-HEADER = "correlation_id"
+HEADER = "liaptui_correlation_id"
 
 
 @before_task_publish.connect

@@ -63,7 +63,7 @@ class CeleryStack:
         }
         self.procs: list[tuple[subprocess.Popen, Path]] = []
 
-    def start(self) -> None:
+    def start(self, *, beat: bool = True) -> None:
         common = [str(CELERY), "-A", "liaptui"]
         worker = common + [
             "worker",
@@ -79,7 +79,7 @@ class CeleryStack:
             "-n",
             f"{self.queue}@%h",
         ]
-        beat = common + [
+        beat_argv = common + [
             "beat",
             "-l",
             "info",
@@ -91,7 +91,8 @@ class CeleryStack:
             "-s",
             str(self.tmp / "beat-schedule"),
         ]
-        for name, argv in (("worker", worker), ("beat", beat)):
+        wanted = [("worker", worker)] + ([("beat", beat_argv)] if beat else [])
+        for name, argv in wanted:
             log = self.tmp / f"{name}.log"
             fh = open(log, "w")  # noqa: SIM115 - closed with the process
             proc = subprocess.Popen(
@@ -216,3 +217,20 @@ def test_an_abandoned_room_is_closed(celery_stack) -> None:
     assert Stream.objects.get(stream_id=room.stream_id).finished_at is not None
     action = RecoveryAction.objects.get(action="close_abandoned_room", target=str(room.id))
     assert action.outcome == "ok"
+
+
+def test_a_task_sent_under_a_correlation_id_carries_it_to_the_worker(celery_stack) -> None:
+    from liaptui.correlation import bound_correlation_id
+    from monitoring.tasks import verify_event_store
+
+    _, bad = bot_room("Ana", start=False)
+    Event.objects.filter(stream_id=bad.stream_id, version=2).update(type="seat_left")
+    celery_stack.start(beat=False)
+    with bound_correlation_id("cid-from-an-ops-request"):
+        verify_event_store.apply_async(queue=celery_stack.queue)
+    celery_stack.wait_for(
+        "the verification result",
+        lambda: RecoveryAction.objects.filter(action="verify_stream").exists(),
+    )
+    action = RecoveryAction.objects.get(action="verify_stream")
+    assert action.correlation_id == "cid-from-an-ops-request" and action.outcome == "failed"
