@@ -19,8 +19,8 @@ from games import scheduler, selectors, services
 from games.engine import RuleViolation
 from games.loading import cache_put, room_state_load
 from games.presenters import state_message
-from games.protocol import ClientMessage, ProtocolError, parse_client_frame
-from games.publishing import LOBBY_GROUP, room_group
+from games.protocol import ClientMessage, ProtocolError, parse_client_frame, peek_ref
+from games.publishing import LOBBY_GROUP, public_event, room_group
 from games.rate_limits import allow_message
 from games.room_rules import Actor
 from games.room_state import room_state_from_dict
@@ -94,7 +94,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
             recorder.rate_limited(refused_by)
             record_security_event("rate_limited", scope=refused_by, address=self.address,
                                   path=self.scope.get("path"))
-            await self.send_error("rate_limited", "Too many messages; slow down.")
+            await self.send_error("rate_limited", "Too many messages; slow down.", peek_ref(text_data))
             return
         try:
             message = parse_client_frame(text_data, bytes_data, settings.LIAPTUI["MAX_MESSAGE_BYTES"])
@@ -175,6 +175,7 @@ class RoomConsumer(BaseConsumer):
         self.room = None
         self.player = None
         self.sent_version = -1
+        self.sent_event_version = -1
         code = self.scope["url_route"]["kwargs"]["code"]
         self.room = await database_sync_to_async(selectors.room_by_code)(code)
         if self.room is None:
@@ -250,7 +251,16 @@ class RoomConsumer(BaseConsumer):
             return
         await self.send_json({"type": "ack", "ref": message.ref, "version": result.state.version,
                               "correlation_id": current_correlation_id()})
+        if result.events:
+            await self.send_events(result.state.version, [public_event(t, d) for t, d in result.events])
         await self.send_state(result.state)
+
+    async def send_events(self, version: int, events: list[dict[str, Any]]) -> None:
+        """Each change's events once per socket, before the state they lead to."""
+        if version <= self.sent_event_version:
+            return
+        self.sent_event_version = version
+        await self.send_json({"type": "event", "version": version, "events": events})
 
     async def room_changed(self, event: dict[str, Any]) -> None:
         if event["version"] <= self.sent_version:
@@ -258,5 +268,5 @@ class RoomConsumer(BaseConsumer):
         state = room_state_from_dict(event["state"])
         cache_put(self.room.stream_id, state)
         if event.get("events"):
-            await self.send_json({"type": "event", "version": event["version"], "events": event["events"]})
+            await self.send_events(event["version"], event["events"])
         await self.send_state(state)

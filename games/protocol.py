@@ -113,6 +113,21 @@ COMMANDS = {
 CONTROL_TYPES = ("sync", "ping")
 
 
+def peek_ref(text: str | None, max_bytes: int = 8192) -> str | int | None:
+    """The client's ``id`` of a frame we will not process (e.g. rate-limited), if readable."""
+    if not text or len(text) > max_bytes:
+        return None
+    try:
+        ref = json.loads(text).get("id")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if isinstance(ref, str) and len(ref) <= MAX_REF_LENGTH:
+        return ref
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    return None
+
+
 def parse_client_frame(text: str | None, raw_bytes: bytes | None, max_bytes: int) -> ClientMessage:
     """Turn one frame into a message, or raise ProtocolError."""
     if text is None:
