@@ -173,7 +173,7 @@ def maintenance_sample_figures() -> dict[str, Any]:
     """One ``ResourceSample``: psutil figures of this machine plus the game figures."""
     import psutil
 
-    from monitoring.models import ResourceSample
+    from monitoring.models import PerformanceSample, ResourceSample
     from monitoring.providers import GameStatsUnavailable, game_stats
     from monitoring.system import data_path
 
@@ -199,14 +199,46 @@ def maintenance_sample_figures() -> dict[str, Any]:
         humans_seated=int(games.get("humans_seated") or 0),
         bots_seated=int(games.get("bots_seated") or 0),
     )
+    performance = _sample_performance(sample.host)
     cutoff = timezone.now() - timedelta(days=retention()["sample_retention_days"])
     pruned = ResourceSample.objects.filter(created_at__lt=cutoff).delete()[0]
+    pruned += PerformanceSample.objects.filter(created_at__lt=cutoff).delete()[0]
     return {
         "sample_id": sample.id,
+        "performance_sample_id": performance.id,
         "cpu_percent": sample.cpu_percent,
         "rooms_active": sample.rooms_active,
         "pruned": pruned,
     }
+
+
+def _sample_performance(host: str) -> Any:
+    """One ``PerformanceSample`` from the shared rolling window (whole system)."""
+    from monitoring.models import PerformanceSample
+    from monitoring.stats import ERROR_WINDOW, MESSAGE_WINDOW, error_summary, performance_summary
+    from monitoring.window import window
+
+    short, long = window.totals(MESSAGE_WINDOW), window.totals(ERROR_WINDOW)
+    perf = performance_summary(short, long)
+    errors = error_summary(long, ERROR_WINDOW)
+    ws, cmd, mps = perf["websocket_roundtrip"], perf["command_latency"], perf["messages_per_second"]
+    return PerformanceSample.objects.create(
+        host=host,
+        ws_count=ws["count"],
+        ws_p50_ms=ws["p50_ms"],
+        ws_p95_ms=ws["p95_ms"],
+        ws_p99_ms=ws["p99_ms"],
+        cmd_count=cmd["count"],
+        cmd_p50_ms=cmd["p50_ms"],
+        cmd_p95_ms=cmd["p95_ms"],
+        cmd_p99_ms=cmd["p99_ms"],
+        messages_in_per_second=mps["in"],
+        messages_out_per_second=mps["out"],
+        operations=errors["operations"],
+        failures=errors["failures"],
+        error_rate_percent=errors["error_rate_percent"],
+        events_appended=perf["events_appended"],
+    )
 
 
 # --- running a job by name ---------------------------------------------------

@@ -107,3 +107,36 @@ class ResourceSample(models.Model):
 
     def __str__(self) -> str:
         return f"sample {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PerformanceSample(models.Model):
+    """Latency, throughput and error figures of the rolling window at one moment.
+
+    Written by the same sampling job as ``ResourceSample``; the rolling
+    window itself keeps only 15 minutes, these rows keep the history the
+    performance dashboard draws. Latencies in milliseconds (``None``: no
+    traffic in the window).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    host = models.CharField(max_length=100, blank=True, default="")
+    ws_count = models.PositiveIntegerField(default=0)
+    ws_p50_ms = models.FloatField(null=True, blank=True)
+    ws_p95_ms = models.FloatField(null=True, blank=True)
+    ws_p99_ms = models.FloatField(null=True, blank=True)
+    cmd_count = models.PositiveIntegerField(default=0)
+    cmd_p50_ms = models.FloatField(null=True, blank=True)
+    cmd_p95_ms = models.FloatField(null=True, blank=True)
+    cmd_p99_ms = models.FloatField(null=True, blank=True)
+    messages_in_per_second = models.FloatField(default=0.0)
+    messages_out_per_second = models.FloatField(default=0.0)
+    operations = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    error_rate_percent = models.FloatField(default=0.0)
+    events_appended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"performance {self.created_at:%Y-%m-%d %H:%M:%S}"
