@@ -33,6 +33,12 @@ RETENTION_DEFAULTS = {
 }
 
 
+# The sweep leaves an action alone until it is this late (seconds): before
+# that, the room's own timer is still expected to take it, and a rescue
+# would be a false alarm (each one counts towards LiaptuiRecoveryActivated).
+OVERDUE_GRACE = 5.0
+
+
 def retention() -> dict[str, float]:
     conf = settings.LIAPTUI
     return {
@@ -61,8 +67,9 @@ def maintenance_advance_overdue(*, now: Any = None) -> dict[str, Any]:
         step["details"] = {"connections": swept}
         step["record"] = swept > 0
     now = now or timezone.now()
+    late = timedelta(seconds=float(settings.LIAPTUI.get("OVERDUE_GRACE", OVERDUE_GRACE)))
     advanced: dict[str, int] = {}
-    for room_id in rooms_overdue_ids(now=now):
+    for room_id in rooms_overdue_ids(now=now - late):
         with recovery_step("advance_overdue", room_id) as step:
             steps = room_advance_until_idle(room_id=room_id, source="maintenance")
             advanced[room_id] = steps

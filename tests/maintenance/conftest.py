@@ -3,8 +3,11 @@ with bots built through the services, ops credentials."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from games import services
 from games.models import Player, Room
@@ -28,7 +31,12 @@ def ops_headers():
 
 
 def bot_room(
-    name: str = "Ana", *, start: bool = True, away: bool = True, target_score: int = 5
+    name: str = "Ana",
+    *,
+    start: bool = True,
+    away: bool = True,
+    target_score: int = 5,
+    overdue: bool = True,
 ) -> tuple[Player, Room]:
     """A host and three bots; started, with the host away so bots play every seat.
 
@@ -55,6 +63,10 @@ def bot_room(
         services.room_command(room=room, actor=host, command=StartGame())
         if away:
             services.room_command(room=room, actor=SYSTEM, command=MarkAway(seat=0))
+    if overdue:  # as if the process that planned the next move died a minute ago
+        Room.objects.filter(pk=room.pk, next_due_at__isnull=False).update(
+            next_due_at=timezone.now() - timedelta(minutes=1)
+        )
     room.refresh_from_db()
     return player, room
 

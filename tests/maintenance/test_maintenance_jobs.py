@@ -36,6 +36,12 @@ def test_a_game_nobody_schedules_is_finished_by_the_sweep() -> None:
     assert RecoveryAction.objects.filter(action="advance_overdue").count() == 1
 
 
+def test_an_action_only_just_due_is_left_to_the_rooms_own_timer() -> None:
+    _, room = bot_room("Ana", overdue=False)  # due now: its timer is expected to fire
+    assert job_run("advance-overdue-games")["rooms_advanced"] == 0
+    assert not RecoveryAction.objects.exists()
+
+
 def test_read_only_pauses_the_sweep() -> None:
     _, room = bot_room("Ana")
     levers_update(read_only=True)
@@ -53,7 +59,8 @@ def test_stale_connections_are_dropped_and_their_seat_goes_to_a_bot() -> None:
         address="192.0.2.1",
         last_seen_at=timezone.now() - timedelta(hours=1),
     )
-    result = job_run("advance-overdue-games")
+    with override_settings(LIAPTUI={**_liaptui(), "OVERDUE_GRACE": 0}):
+        result = job_run("advance-overdue-games")
     assert result["stale_connections"] == 1 and not Connection.objects.exists()
     room.refresh_from_db()
     assert room.phase == "GAME_OVER"  # Ana was marked away and her bot finished the game
