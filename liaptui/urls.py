@@ -7,6 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("ops/", include("monitoring.dashboards.urls")),
     path("", include("monitoring.urls")),
     path("", include("eventstore.urls")),
     path("", include("games.urls")),

@@ -1,0 +1,1 @@
+"""Staff dashboards under /ops/: selectors compute, charts draw, views stay thin."""
