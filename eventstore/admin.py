@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from eventstore.models import ArchivedStream, Event, Snapshot, Stream
 
@@ -34,6 +34,43 @@ class StreamAdmin(ReadOnlyAdmin):
     )
     search_fields = ("stream_id",)
     ordering = ("-updated_at",)
+    actions = ["verify_streams", "archive_now"]
+
+    @admin.action(description="Verify the selected streams (hash chain, versions, replay)")
+    def verify_streams(self, request, queryset) -> None:
+        from eventstore.selectors import stream_verify
+
+        for stream in queryset:
+            result = stream_verify(stream.stream_id)
+            if result.ok:
+                self.message_user(request, f"{stream.stream_id}: OK ({result.event_count} events)",
+                                  messages.SUCCESS)
+            else:
+                first = result.problems[0]
+                self.message_user(
+                    request,
+                    f"{stream.stream_id}: {len(result.problems)} problem(s); first at version "
+                    f"{first['version']}: {first['problem']}",
+                    messages.ERROR,
+                )
+
+    @admin.action(description="Archive the selected finished streams now")
+    def archive_now(self, request, queryset) -> None:
+        from eventstore.errors import IntegrityViolation
+        from eventstore.services import stream_archive
+
+        for stream in queryset:
+            if stream.finished_at is None:
+                self.message_user(request, f"{stream.stream_id}: not finished, not archived",
+                                  messages.WARNING)
+                continue
+            try:
+                info = stream_archive(stream.stream_id)
+            except IntegrityViolation as exc:
+                self.message_user(request, f"{stream.stream_id}: {exc}", messages.ERROR)
+                continue
+            self.message_user(request, f"{stream.stream_id}: archived ({info.event_count} events)",
+                              messages.SUCCESS)
 
 
 @admin.register(Event)

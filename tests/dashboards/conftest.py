@@ -6,7 +6,7 @@ import pytest
 
 from games import services
 from games.models import Room
-from games.room_rules import Actor, AddBot, LeaveSeat, StartGame
+from games.room_rules import SYSTEM, Actor, AddBot, LeaveSeat, MarkAway, StartGame
 
 FAST = {
     "target_score": 5,
@@ -19,7 +19,11 @@ FAST = {
 
 
 def bot_game(name: str = "Ana", *, finish: bool = True, all_bots: bool = True) -> Room:
-    """A room whose four seats are bots (the host leaves once the game runs), played out."""
+    """A room whose four seats are bots (the host leaves once the game runs), played out.
+
+    ``all_bots=False``: the host stays seated but is marked away, so a bot
+    plays for a seat that still counts as human.
+    """
     player = services.player_create(name=name)
     room = services.room_create(player=player, name=f"{name}'s table", settings=FAST)
     host = Actor(str(player.id), name)
@@ -28,6 +32,8 @@ def bot_game(name: str = "Ana", *, finish: bool = True, all_bots: bool = True) -
     services.room_command(room=room, actor=host, command=StartGame())
     if all_bots:
         services.room_command(room=room, actor=host, command=LeaveSeat())
+    else:
+        services.room_command(room=room, actor=SYSTEM, command=MarkAway(seat=0))
     if finish:
         services.room_advance_until_idle(room_id=str(room.id))
     room.refresh_from_db()
