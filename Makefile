@@ -31,7 +31,8 @@ run: install
 
 # Stage 1: the embedded default (SQLite, in-memory channel layer).
 # Stage 2: the production configuration (PostgreSQL + Redis) for the tests
-# marked postgres/redis/backends. Outside CI a missing service skips stage 2
+# marked postgres/redis/backends, in a test database of its own (concurrent
+# runs on one server must not share one). Outside CI a missing service skips stage 2
 # with a message; with CI=true it is a failure.
 test: install
 	$(MAKE) --no-print-directory test-embedded
@@ -43,6 +44,7 @@ test-embedded: install
 test-production: install
 	@if DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m tests.services; then \
 		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_liaptui_$$$$} \
 		$(BIN)/python -m pytest -m "postgres or redis or backends" $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true and PostgreSQL/Redis are not reachable: failing."; exit 1; \

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 
 import pytest
 
@@ -12,12 +14,24 @@ from tests.games.helpers import connect, db, make_player, make_room, receive, re
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_ws_message_correlation_id_reaches_logs_and_event_metadata(capfd) -> None:
+@pytest.fixture
+def json_log_lines():
+    """Capture the JSON log lines (the configured formatter) whatever stdout is now."""
+    root = logging.getLogger()
+    formatter = next(h.formatter for h in root.handlers if h.formatter is not None)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    root.removeHandler(handler)
+
+
+async def test_ws_message_correlation_id_reaches_logs_and_event_metadata(json_log_lines) -> None:
     player, key = await db(make_player)("Ana")
     room = await db(make_room)(player)
     ws = await connect(f"/ws/rooms/{room.code}/", key)
     await receive(ws)
-    capfd.readouterr()
     await send(ws, {"type": "add_bot", "seat": 2, "id": "bot"})
     ack = await receive_until(ws, lambda m: m["type"] == "ack")
     cid = ack["correlation_id"]
@@ -26,7 +40,7 @@ async def test_ws_message_correlation_id_reaches_logs_and_event_metadata(capfd) 
     assert [e.type for e in events] == ["bot_added"]
     assert events[0].metadata["correlation_id"] == cid
     assert events[0].metadata["actor"] == str(player.id) and events[0].metadata["source"] == "websocket"
-    lines = [json.loads(line) for line in capfd.readouterr().out.splitlines() if line.startswith("{")]
+    lines = json_log_lines()
     mine = [line for line in lines if line.get("correlation_id") == cid]
     assert any(line["event"] == "bot_added" and line["category"] == "game_event"
                and line["room_id"] == str(room.id) for line in mine)
