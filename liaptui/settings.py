@@ -173,6 +173,8 @@ else:
 
 # Maintenance runs in Celery beat when Redis is configured, otherwise in-process.
 MAINTENANCE_IN_PROCESS = env_bool("MAINTENANCE_IN_PROCESS", not REDIS_URL)
+# Multiplies every maintenance interval (tests shrink them; see monitoring/schedule.py).
+MAINTENANCE_INTERVAL_SCALE = env_float("MAINTENANCE_INTERVAL_SCALE", 1.0)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -194,6 +196,10 @@ LIAPTUI = {
     "EMPTY_ROOM_GRACE": env_float("GAME_EMPTY_ROOM_GRACE", 120.0),
     "IDLE_ROOM_LIMIT": env_float("GAME_IDLE_ROOM_LIMIT", 3600.0),
     "EVENT_RETENTION_DAYS": env_float("EVENT_RETENTION_DAYS", 30.0),
+    "RECOVERY_RETENTION_DAYS": env_float("RECOVERY_RETENTION_DAYS", 14.0),
+    "SAMPLE_RETENTION_DAYS": env_float("SAMPLE_RETENTION_DAYS", 2.0),
+    # The sweep leaves an overdue action to the room's own timer this long.
+    "OVERDUE_GRACE": env_float("MAINTENANCE_OVERDUE_GRACE", 5.0),
     "MAX_MESSAGE_BYTES": env_int("WS_MAX_MESSAGE_BYTES", 8192),
     "RATE_LIMIT_PER_CONNECTION": env_int("WS_RATE_LIMIT_PER_CONNECTION", 20),  # msgs/s
     "RATE_LIMIT_PER_ADDRESS": env_int("WS_RATE_LIMIT_PER_ADDRESS", 60),  # msgs/s
@@ -206,6 +212,8 @@ MONITORING_THRESHOLDS = {
     "memory_percent": (env_float("THRESHOLD_MEMORY_WARN", 70), env_float("THRESHOLD_MEMORY_CRIT", 85)),
     "error_rate_percent": (env_float("THRESHOLD_ERROR_RATE_WARN", 0.1), env_float("THRESHOLD_ERROR_RATE_CRIT", 1.0)),
 }
+
+SLOW_REQUEST_MS = env_float("SLOW_REQUEST_MS", 500.0)  # logged as performance events
 
 # --- Auth, i18n, static --------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
