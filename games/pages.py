@@ -18,7 +18,8 @@ from games import selectors
 
 def _safe_next(request: HttpRequest) -> str:
     nxt = request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) and nxt.startswith("/"):
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+    if nxt and safe and nxt.startswith("/"):
         return nxt
     return "/lobby/"
 
@@ -51,5 +52,6 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
     if player is None:
         return redirect(f"/?{urlencode({'next': request.path})}")
     if room_obj is None:
-        return render(request, "games/room_missing.html", {"player": player, "code": code[:12]}, status=404)
+        context = {"player": player, "code": code[:12]}
+        return render(request, "games/room_missing.html", context, status=404)
     return render(request, "games/room.html", {"player": player, "room": room_obj})

@@ -122,15 +122,17 @@ function onMessage(msg) {
   switch (msg.type) {
     case "state":
       if (S && msg.version < S.version) return;
-      S = msg;
+      {
+        const prev = S;
+        S = msg;
+        logState(prev, msg);
+      }
       remember();
       render();
       maybeAutoSit();
       break;
     case "event":
-      for (const ev of msg.events || []) logEvent(ev);
-      renderLog();
-      break;
+      break; // the log is derived from states (see logState)
     case "ack": {
       const slot = pending.get(msg.ref);
       pending.delete(msg.ref);
@@ -380,13 +382,13 @@ function renderZones() {
     const declText = d === null || d === undefined ? (game.phase === "DECLARATION" ? "declaring…" : "—") : `${a} of ${d}`;
     zone.innerHTML = `
       <div class="seat-card${s === mySeat() ? " is-you" : ""}${acting.has(s) ? " to-act" : ""}${winner === s ? " winner" : ""}" data-seat="${s}">
-        <div class="seat-top"><span class="seat-name">${esc(nameOf(s))}${s === mySeat() ? ` <span class="muted">(you)</span>` : ""}</span>${tags}</div>
+        <div class="seat-top"><span class="seat-name">${esc(nameOf(s))}${s === mySeat() ? ` <span class="muted">(you)</span>` : ""}</span>${tags}
+          <span class="seat-total" title="Game total"><b class="total">${game.totals[s]}</b><span class="k"> pts</span></span></div>
         <div class="seat-line" title="Piles captured of piles declared">
           ${pilesHTML(d ?? null, a)}<span class="decl"><span class="k">Piles</span> <b>${declText}</b></span>
+          <span class="hand-count" title="Pieces in hand">${game.hand_sizes[s]}<span class="k"> pcs</span></span>
         </div>
-        <div class="seat-line small"><span><span class="k">Total</span> <b class="total">${game.totals[s]}</b></span>
-          <span class="hand-count" title="Pieces in hand">${plural(game.hand_sizes[s], "piece")}</span></div>
-        <div class="seat-status">${status}</div>
+        ${status ? `<div class="seat-status">${status}</div>` : ""}
       </div>
       <div class="seat-play${winner === s ? " winner" : ""}${best === s ? " best" : ""}" aria-label="${esc(nameOf(s))} played">
         ${play ? play.pieces.map((k) => pieceHTML(k, { size: "sm" })).join("") +
@@ -593,8 +595,8 @@ function playSelected() {
 function renderHand() {
   const game = g();
   const area = $("hand-area");
-  area.hidden = !game.hand;
-  if (!game.hand) return;
+  area.hidden = !game.hand || (game.hand.length === 0 && game.phase !== "TURN");
+  if (area.hidden) return;
   handOrder = sortKinds(game.hand, sortMode);
   const key = `${sortMode}|${game.round}|${handOrder.join(",")}`;
   if (key !== handKey) {
@@ -605,8 +607,8 @@ function renderHand() {
   }
   sending = sending && !!game.allowed.play;
   const total = game.hand.reduce((t, k) => t + POINTS[k], 0);
-  $("hand-note").textContent = game.hand.length
-    ? `${plural(game.hand.length, "piece")} · ${total} points · ←/→ move, Enter/Space select, P plays, Esc clears`
+  $("hand-note").innerHTML = game.hand.length
+    ? `${plural(game.hand.length, "piece")} · ${total} points<span class="key-hint"> · ←/→ move, Enter/Space select, P plays, Esc clears</span>`
     : "Your hand is empty";
   $("sort-btn").textContent = `Sort: ${sortMode === "value" ? "by value" : "by colour"}`;
   updateHandSelection();
@@ -694,8 +696,8 @@ function roundTableHTML(lr) {
     </li>`;
   }).join("");
   return `<div class="table-wrap"><table class="score-table">
-      <thead><tr><th scope="col">Player</th><th scope="col">Declared</th><th scope="col">Captured</th><th scope="col">Base</th>
-      <th scope="col">Mult.</th><th scope="col">Round</th><th scope="col">Total</th></tr></thead><tbody>${rows}</tbody></table></div>
+      <thead><tr><th scope="col">Player</th><th scope="col" title="Declared piles">Decl.</th><th scope="col" title="Captured piles">Capt.</th>
+      <th scope="col" title="Base score">Base</th><th scope="col" title="Redeal multiplier">Mult.</th><th scope="col" title="Round score = base × multiplier">Round</th><th scope="col">Total</th></tr></thead><tbody>${rows}</tbody></table></div>
     <details class="fairness"><summary>Fair deal check</summary>
       <p class="muted small">Before play, the server published SHA-256 of a secret seed; the seed alone decides the shuffle.
       Now the seed is public: check it matches and reproduces your hand.</p>
@@ -736,7 +738,7 @@ function renderResults() {
   }).join("");
   const host = S.you.is_host;
   $("results").innerHTML = `<div class="results-head"><h2 id="results-title">Game over</h2>
-      <p class="big-line">${iWon ? "🏆 You win" : `🏆 ${winners} ${go.winners.length > 1 ? "win" : "wins"}`}${go.winners.length > 1 && iWon ? ` (shared with ${go.winners.filter((s) => s !== mySeat()).map(who).join(", ")})` : ""}!</p></div>
+      <p class="big-line">${iWon ? "♛ You win" : `♛ ${winners} ${go.winners.length > 1 ? "win" : "wins"}`}${go.winners.length > 1 && iWon ? ` (shared with ${go.winners.filter((s) => s !== mySeat()).map(who).join(", ")})` : ""}!</p></div>
     <ol class="ranking" id="ranking">${ranking}</ol>
     ${game.last_round ? `<h3>Final round (${game.last_round.round})</h3>${roundTableHTML(game.last_round)}` : ""}
     <div class="row end">
@@ -751,41 +753,56 @@ function renderResults() {
   $("start-btn").hidden = true;
 }
 
-// ----- log
-function logEvent(ev) {
-  const d = ev.data || {};
-  const n = (s) => (S ? who(s) : `Seat ${s + 1}`);
-  let line = null;
-  switch (ev.type) {
-    case "game_started": line = "A new game starts."; break;
-    case "round_started": line = `<b>Round ${d.round}</b> begins.`; break;
-    case "hands_dealt": line = d.deal > 1 ? `Hands dealt again (deal ${d.deal}).` : "Hands dealt."; break;
-    case "redeal_offered": line = `Weak hand: ${d.weak_seats.map(n).join(", ")} may ask for a redeal.`; break;
-    case "redeal_decided": line = `${n(d.seat)} ${d.accept ? "asked for a redeal" : "kept the hand"}${d.auto === "timeout" ? " (time ran out)" : ""}.`; break;
-    case "redeal_won": line = `Redeal! ${n(d.seat)} starts; multiplier now <b>×${d.multiplier}</b>.`; break;
-    case "redeal_declined_all": line = "Nobody asked for a redeal."; break;
-    case "deal_stands": line = `The deal stands; ${n(d.starter)} starts.`; break;
-    case "declared": line = `${n(d.seat)} declared <b>${d.value}</b>.`; break;
-    case "played": line = `${n(d.seat)} played ${d.pieces.map((k) => `<span class="mini ${k.endsWith("RED") ? "red" : "black"}" title="${pieceName(k)}">${esc(POINTS[k])}</span>`).join("")}` +
-      `${d.play_type !== "INVALID" ? ` (${esc(TYPE_LABELS[d.play_type])})` : ""}${d.auto === "timeout" ? " — auto, time ran out" : ""}.`; break;
-    case "turn_won": line = `${n(d.seat)} won turn ${d.turn}: <b>${plural(d.piles, "pile")}</b>.`; break;
-    case "round_scored": line = `Round ${d.round} scored.`; break;
-    case "game_over": line = `<b>Game over.</b> ${d.winners.map(n).join(", ")} won.`; break;
-    case "seat_taken": line = `${esc(d.name)} sat at seat ${d.seat + 1}.`; break;
-    case "seat_left": line = `Seat ${d.seat + 1} ${d.reason === "kicked" ? "was kicked" : "left"}${d.replaced_by_bot ? "; a bot takes over" : ""}.`; break;
-    case "bot_added": line = `${esc(d.name)} joined seat ${d.seat + 1}.`; break;
-    case "bot_removed": line = `The bot at seat ${d.seat + 1} left.`; break;
-    case "player_away": line = `${n(d.seat)} disconnected; a bot plays for now.`; break;
-    case "player_back": line = `${n(d.seat)} is back.`; break;
-    case "settings_changed": line = "Room settings changed."; break;
-    case "room_closed": line = "The room was closed."; break;
-    default: break;
-  }
-  if (line) {
-    logLines.push(line);
-    if (logLines.length > 80) logLines.shift();
-  }
+// ----- log: derived from successive states, so it is complete whatever
+// events a socket did or did not receive (and after a reconnect).
+const logged = new Set();
+function addLog(key, line) {
+  if (logged.has(key)) return;
+  logged.add(key);
+  logLines.push(line);
+  if (logLines.length > 80) logLines.shift();
 }
+const miniPieces = (pieces) => pieces.map((k) => `<span class="mini ${k.endsWith("RED") ? "red" : "black"}" title="${pieceName(k)}">${POINTS[k]}</span>`).join("");
+const playLine = (p) => `${who(p.seat)} played ${miniPieces(p.pieces)}${p.play_type !== "INVALID" ? ` (${esc(TYPE_LABELS[p.play_type])} ${p.value})` : ""}.`;
+
+function logState(prev, cur) {
+  const gp = prev ? prev.game : null;
+  const gc = cur.game;
+  if (prev) {
+    cur.room.seats.forEach((s, i) => {
+      const o = prev.room.seats[i];
+      if (s.name !== o.name) {
+        addLog(`seat:${cur.version}:${i}`, s.occupied ? `${esc(s.name)} sat at seat ${i + 1}.` : `${esc(o.name)} left seat ${i + 1}.`);
+      } else if (s.away !== o.away) {
+        addLog(`away:${cur.version}:${i}`, s.away ? `${esc(s.name)} disconnected — a bot plays for now.` : `${esc(s.name)} is back.`);
+      }
+    });
+  }
+  if (gc.phase === "WAITING") return;
+  const r = gc.round;
+  if (r && (!gp || gp.round !== r)) addLog(`round:${r}:${gc.totals.join()}`, `<b>Round ${r}</b> — hands dealt.`);
+  if (gc.redeal) {
+    gc.redeal.decisions.forEach((d, s) => {
+      if (d !== null) addLog(`redeal:${r}:${gc.deals.length}:${s}`, `${who(s)} ${d ? "asked for a redeal" : "kept the hand"}.`);
+    });
+  }
+  if (gp && gp.round === r && gc.multiplier > gp.multiplier) addLog(`mult:${r}:${gc.multiplier}`, `Redeal! Multiplier now <b>×${gc.multiplier}</b>.`);
+  gc.declarations.forEach((d, s) => { if (d !== null) addLog(`decl:${r}:${s}`, `${who(s)} declared <b>${d}</b>.`); });
+  const lt = gc.last_turn;
+  const ltKey = lt ? `${r}:${lt.turn}:${lt.plays.map((p) => p.pieces.join("+")).join("/")}` : null;
+  if (lt && ["TURN", "SCORING", "GAME_OVER"].includes(gc.phase) && (!gp || !gp.last_turn || gp.last_turn.turn !== lt.turn || gp.round !== r) && !logged.has(`won:${ltKey}`)
+      && (gc.turn ? gc.turn.number === lt.turn + 1 : true)) {
+    for (const p of lt.plays) addLog(`play:${r}:${lt.turn}:${p.seat}`, playLine(p));
+    addLog(`won:${ltKey}`, `${who(lt.winner)} won turn ${lt.turn}: <b>${plural(lt.piles, "pile")}</b>.`);
+  }
+  if (gc.turn) for (const p of gc.turn.plays) addLog(`play:${r}:${gc.turn.number}:${p.seat}`, playLine(p));
+  const lr = gc.last_round;
+  if (lr && (!gp || !gp.last_round || gp.last_round.round !== lr.round || gp.phase === "GAME_OVER")) {
+    addLog(`scored:${lr.round}:${lr.seats.map((x) => x.total).join()}`, `Round ${lr.round} scored: ${lr.seats.map((x) => `${who(x.seat)} ${x.score > 0 ? "+" : ""}${x.score}`).join(", ")}.`);
+  }
+  if (gc.game_over) addLog(`over:${gc.totals.join()}:${r}`, `<b>Game over.</b> ${gc.game_over.winners.map(who).join(" and ")} won.`);
+}
+
 function renderLog() {
   const el = $("log");
   if (!el) return;

@@ -47,10 +47,13 @@ def _server_env() -> dict[str, str]:
         env.pop("DATABASE_URL", None)
     else:  # PostgreSQL: same server, the test database's name
         user = db.get("USER") or ""
-        auth = f"{user}:{db.get('PASSWORD')}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
-        env["DATABASE_URL"] = f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+        password = db.get("PASSWORD")
+        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+        env["DATABASE_URL"] = f"postgres://{auth}{host}/{db['NAME']}"
     env.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
-    for name in ("GAME_BOT_DELAY", "GAME_TURN_RESULT_PAUSE", "GAME_ROUND_RESULT_PAUSE", "GAME_DISCONNECT_GRACE"):
+    for name in ("GAME_BOT_DELAY", "GAME_TURN_RESULT_PAUSE", "GAME_ROUND_RESULT_PAUSE",
+                 "GAME_DISCONNECT_GRACE"):
         env[name] = "0"
     env["DEBUG"] = "0"
     env["MAINTENANCE_IN_PROCESS"] = "0"
@@ -65,7 +68,8 @@ def live_daphne(transactional_db) -> Iterator[str]:
     port = _free_port()
     log = tempfile.NamedTemporaryFile("w+b", prefix="daphne-e2e-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "liaptui.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "liaptui.asgi:application"],
         cwd=ROOT, env=_server_env(), stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -74,7 +78,8 @@ def live_daphne(transactional_db) -> Iterator[str]:
         while True:
             if proc.poll() is not None:
                 log.seek(0)
-                pytest.fail(f"daphne exited with {proc.returncode}:\n{log.read().decode(errors='replace')[-4000:]}")
+                output = log.read().decode(errors="replace")[-4000:]
+                pytest.fail(f"daphne exited with {proc.returncode}:\n{output}")
             try:
                 with urllib.request.urlopen(f"{base}/api/health", timeout=2) as res:
                     if res.status == 200:
@@ -88,7 +93,7 @@ def live_daphne(transactional_db) -> Iterator[str]:
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
