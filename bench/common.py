@@ -41,11 +41,14 @@ class RefusedTarget(ValueError):
 def check_local(url: str) -> urllib.parse.SplitResult:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.hostname not in LOCAL_HOSTS:
-        raise RefusedTarget(f"refusing non-local target {url!r}: only 127.0.0.1/localhost are allowed")
+        raise RefusedTarget(
+            f"refusing non-local target {url!r}: only 127.0.0.1/localhost are allowed"
+        )
     return parts
 
 
 # --- HTTP ---------------------------------------------------------------------
+
 
 @dataclass
 class HttpReply:
@@ -54,8 +57,16 @@ class HttpReply:
     body: Any
 
 
-def http_request(base_url: str, method: str, path: str, body: Any = None, *,
-                 session: str | None = None, token: str | None = None, timeout: float = 10) -> HttpReply:
+def http_request(
+    base_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    session: str | None = None,
+    token: str | None = None,
+    timeout: float = 10,
+) -> HttpReply:
     parts = check_local(base_url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     headers = {"Host": parts.netloc}
@@ -94,10 +105,21 @@ def create_player(base_url: str, name: str) -> str:
     raise RuntimeError("POST /api/players set no sessionid cookie")
 
 
-def create_room(base_url: str, session: str, *, name: str = "Live table", is_public: bool = False,
-                settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    reply = http_request(base_url, "POST", "/api/rooms",
-                         {"name": name, "is_public": is_public, "settings": settings or {}}, session=session)
+def create_room(
+    base_url: str,
+    session: str,
+    *,
+    name: str = "Live table",
+    is_public: bool = False,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    reply = http_request(
+        base_url,
+        "POST",
+        "/api/rooms",
+        {"name": name, "is_public": is_public, "settings": settings or {}},
+        session=session,
+    )
     if reply.status != 201:
         raise RuntimeError(f"POST /api/rooms -> {reply.status} {reply.body}")
     return reply.body
@@ -122,7 +144,10 @@ def wait_healthy(base_url: str, timeout: float = 30.0, proc: Any = None) -> None
 
 # --- bot logic on the client's own view ----------------------------------------
 
-def bot_message(view: dict[str, Any], seed: str = "", strategy: str = "strategic") -> dict[str, Any] | None:
+
+def bot_message(
+    view: dict[str, Any], seed: str = "", strategy: str = "strategic"
+) -> dict[str, Any] | None:
     """The client message the bot would send for this view, or None when not awaited."""
     seat = view.get("seat")
     if seat is None or seat not in view.get("awaiting", ()):
@@ -165,7 +190,9 @@ class Client:
         self._reader: asyncio.Task | None = None
         self._cond = asyncio.Condition()
         self._pending: dict[str, asyncio.Future] = {}
-        self.changed = asyncio.Event()  # set on every frame (and on close); cheap waits for many clients
+        self.changed = (
+            asyncio.Event()
+        )  # set on every frame (and on close); cheap waits for many clients
 
     # connection --------------------------------------------------------------
     def ensure_player(self) -> str:
@@ -178,8 +205,13 @@ class Client:
         url = f"ws://{parts.netloc}/ws/rooms/{code}/"
         headers = {"Cookie": f"sessionid={self.session}"} if self.session else {}
         self.ws = await websockets.connect(
-            url, origin=origin or f"http://{parts.netloc}", additional_headers=headers,
-            open_timeout=timeout, max_size=2**22, ping_interval=None, close_timeout=2,
+            url,
+            origin=origin or f"http://{parts.netloc}",
+            additional_headers=headers,
+            open_timeout=timeout,
+            max_size=2**22,
+            ping_interval=None,
+            close_timeout=2,
         )
         self.closed = False
         self._reader = asyncio.ensure_future(self._read())
@@ -259,16 +291,18 @@ class Client:
         finally:
             self._pending.pop(ref, None)
 
-    async def wait_for(self, predicate, timeout: float = 10, what: str = "condition",
-                       poll: float = 0.05) -> None:
+    async def wait_for(
+        self, predicate, timeout: float = 10, what: str = "condition", poll: float = 0.05
+    ) -> None:
         """Wait until ``predicate()`` holds; woken by this socket's frames, and polled every
         ``poll`` s so predicates over several clients work too."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not predicate():
             if self.closed:
-                raise ConnectionError(f"{self.name}: socket closed while waiting for {what} "
-                                      f"({self.close_reason})")
+                raise ConnectionError(
+                    f"{self.name}: socket closed while waiting for {what} ({self.close_reason})"
+                )
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError(f"{self.name}: timed out after {timeout}s waiting for {what}")
@@ -313,18 +347,26 @@ class Client:
         return self.phase == "GAME_OVER"
 
     # playing ---------------------------------------------------------------------
-    async def play_to_game_over(self, *, timeout: float = 60, pace: float = 0.0,
-                                on_action=None) -> None:
+    async def play_to_game_over(
+        self, *, timeout: float = 60, pace: float = 0.0, on_action=None
+    ) -> None:
         """Act with bot logic on this client's own view whenever awaited, until GAME_OVER."""
         deadline = time.monotonic() + timeout
         acted_at = -1
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"{self.name}: game not over after {timeout}s "
-                                   f"(version {self.version}, phase {self.phase})")
-            await self.wait_for(lambda: self.game_over() or (self.my_turn() and self.version > acted_at),
-                                remaining, "my turn or game over")
+                raise TimeoutError(
+                    f"{self.name}: game not over after {timeout}s "
+                    f"(version {self.version}, phase {self.phase})"
+                )
+            await self.wait_for(
+                lambda acted=acted_at: (
+                    self.game_over() or (self.my_turn() and self.version > acted)
+                ),
+                remaining,
+                "my turn or game over",
+            )
             if self.game_over():
                 return
             if pace:

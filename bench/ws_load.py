@@ -21,7 +21,8 @@ address, so the server's per-address limit (``WS_RATE_LIMIT_PER_ADDRESS``,
     python bench/ws_load.py --url http://127.0.0.1:5050 --rooms 50 --duration 30
 
     # one command: create/migrate the database, start daphne, run, stop
-    python bench/ws_load.py --spawn --database-url postgres://postgres@127.0.0.1:5432/liaptui_bench \\
+    python bench/ws_load.py --spawn \\
+        --database-url postgres://postgres@127.0.0.1:5432/liaptui_bench \\
         --redis-url redis://127.0.0.1:6379/14 --rooms 200 --duration 60
 """
 
@@ -55,13 +56,21 @@ from bench.common import (  # noqa: E402
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOM_SETTINGS = {"target_score": 50, "action_time_limit": 0, "bot_delay": 0, "turn_pause": 0,
-                 "round_pause": 0, "redeal_window": 30}
+ROOM_SETTINGS = {
+    "target_score": 50,
+    "action_time_limit": 0,
+    "bot_delay": 1.0,
+    "turn_pause": 0,
+    "round_pause": 0,
+    "redeal_window": 30,
+}
 
 
 @dataclass
 class Stats:
-    actions: list[tuple[int, int, float]] = field(default_factory=list)  # (room, acked version, sent at)
+    actions: list[tuple[int, int, float]] = field(
+        default_factory=list
+    )  # (room, acked version, sent at)
     refused: dict[str, int] = field(default_factory=dict)  # error replies by code
     timeouts: int = 0
     connect_failures: int = 0
@@ -77,8 +86,10 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 # --- set-up ------------------------------------------------------------------------
 
-async def setup_room(index: int, urls: list[str], pool: ThreadPoolExecutor, sem: asyncio.Semaphore,
-                     stats: Stats) -> list[Client] | None:
+
+async def setup_room(
+    index: int, urls: list[str], pool: ThreadPoolExecutor, sem: asyncio.Semaphore, stats: Stats
+) -> list[Client] | None:
     loop = asyncio.get_running_loop()
     async with sem:
         try:
@@ -88,8 +99,14 @@ async def setup_room(index: int, urls: list[str], pool: ThreadPoolExecutor, sem:
                 session = await loop.run_in_executor(pool, create_player, url, f"R{index}S{seat}")
                 clients.append(Client(url, f"r{index}s{seat}", session, keep_frames=False))
             room = await loop.run_in_executor(
-                pool, lambda: create_room(clients[0].base_url, clients[0].session,
-                                          name=f"Load {index}", settings=ROOM_SETTINGS))
+                pool,
+                lambda: create_room(
+                    clients[0].base_url,
+                    clients[0].session,
+                    name=f"Load {index}",
+                    settings=ROOM_SETTINGS,
+                ),
+            )
             for c in clients:
                 try:
                     await c.connect(room["code"], timeout=30)
@@ -109,17 +126,24 @@ async def setup_room(index: int, urls: list[str], pool: ThreadPoolExecutor, sem:
 
 # --- play ---------------------------------------------------------------------------
 
-async def player(room: int, client: Client, is_host: bool, stats: Stats, pace: float,
-                 stop_at: float) -> None:
+
+async def player(
+    room: int, client: Client, is_host: bool, stats: Stats, pace: float, stop_at: float
+) -> None:
     acted = -1
     while time.monotonic() < stop_at and not client.closed:
         st = client.state
-        due = st is not None and st["version"] > acted and (
-            client.my_turn() or (is_host and client.game["phase"] in ("WAITING", "GAME_OVER")))
+        due = (
+            st is not None
+            and st["version"] > acted
+            and (client.my_turn() or (is_host and client.game["phase"] in ("WAITING", "GAME_OVER")))
+        )
         if not due:
             client.changed.clear()
             try:
-                await asyncio.wait_for(client.changed.wait(), max(0.01, min(1.0, stop_at - time.monotonic())))
+                await asyncio.wait_for(
+                    client.changed.wait(), max(0.01, min(1.0, stop_at - time.monotonic()))
+                )
             except TimeoutError:
                 pass
             continue
@@ -161,7 +185,9 @@ def delivery(clients: list[Client], version: int) -> float | None:
     return latest
 
 
-async def run(urls: list[str], rooms: int, duration: float, pace: float, setup_concurrency: int) -> dict[str, Any]:
+async def run(
+    urls: list[str], rooms: int, duration: float, pace: float, setup_concurrency: int
+) -> dict[str, Any]:
     stats = Stats()
     pool = ThreadPoolExecutor(16)
     sem = asyncio.Semaphore(setup_concurrency)
@@ -169,12 +195,17 @@ async def run(urls: list[str], rooms: int, duration: float, pace: float, setup_c
     tables = await asyncio.gather(*(setup_room(i, urls, pool, sem, stats) for i in range(rooms)))
     ready = [(i, t) for i, t in enumerate(tables) if t is not None]
     setup_seconds = time.monotonic() - t_setup
-    print(f"set up {len(ready)}/{rooms} rooms ({4 * len(ready)} sockets) in {setup_seconds:.1f}s",
-          file=sys.stderr)
+    print(
+        f"set up {len(ready)}/{rooms} rooms ({4 * len(ready)} sockets) in {setup_seconds:.1f}s",
+        file=sys.stderr,
+    )
     started = time.monotonic()
     stop_at = started + duration
-    tasks = [asyncio.ensure_future(player(i, c, seat == 0, stats, pace, stop_at))
-             for i, table in ready for seat, c in enumerate(table)]
+    tasks = [
+        asyncio.ensure_future(player(i, c, seat == 0, stats, pace, stop_at))
+        for i, table in ready
+        for seat, c in enumerate(table)
+    ]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
     await asyncio.sleep(1.0)  # let the last deliveries land
@@ -197,22 +228,39 @@ async def run(urls: list[str], rooms: int, duration: float, pace: float, setup_c
     pool.shutdown(wait=False)
     latencies.sort()
     ms = [x * 1000 for x in latencies]
-    errors = (sum(error_frames.values()) + stats.connect_failures + closed + stats.timeouts + undelivered
-              + len(stats.setup_failures))
+    errors = (
+        sum(error_frames.values())
+        + stats.connect_failures
+        + closed
+        + stats.timeouts
+        + undelivered
+        + len(stats.setup_failures)
+    )
     return {
-        "rooms": len(ready), "clients": 4 * len(ready), "duration_s": round(elapsed, 1),
-        "pace_s": pace, "actions": len(stats.actions),
+        "rooms": len(ready),
+        "clients": 4 * len(ready),
+        "duration_s": round(elapsed, 1),
+        "pace_s": pace,
+        "actions": len(stats.actions),
         "actions_per_s": round(len(stats.actions) / elapsed, 1) if elapsed else 0,
-        "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
-        "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(ms[-1], 1) if ms else None,
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(ms[-1], 1) if ms else None,
         "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
-        "errors": errors, "error_frames": error_frames, "connect_failures": stats.connect_failures,
-        "closed_during_run": closed, "request_timeouts": stats.timeouts, "undelivered": undelivered,
-        "setup_failures": stats.setup_failures[:5], "setup_s": round(setup_seconds, 1),
+        "errors": errors,
+        "error_frames": error_frames,
+        "connect_failures": stats.connect_failures,
+        "closed_during_run": closed,
+        "request_timeouts": stats.timeouts,
+        "undelivered": undelivered,
+        "setup_failures": stats.setup_failures[:5],
+        "setup_s": round(setup_seconds, 1),
     }
 
 
 # --- --spawn: one command from database to figures -----------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -229,23 +277,30 @@ def prepare_database(database_url: str, env: dict[str, str]) -> None:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')
                 print(f"created database {name}", file=sys.stderr)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
-                   check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
 
 
 def spawn_servers(args: argparse.Namespace) -> tuple[list[subprocess.Popen], list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WS_", "GAME_"))}
     env.pop("SQLITE_PATH", None)
-    env.update({
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0",
-        "LOG_LEVEL": args.log_level,
-        "MAINTENANCE_IN_PROCESS": "0",
-        # every bench client comes from 127.0.0.1: the per-address limit (60/s) must go up
-        "WS_RATE_LIMIT_PER_ADDRESS": str(args.rate_limit_per_address),
-        "WS_MAX_CONNECTIONS": str(max(2000, 4 * args.rooms + 100)),
-    })
+    env.update(
+        {
+            "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DEBUG": "0",
+            "LOG_LEVEL": args.log_level,
+            "MAINTENANCE_IN_PROCESS": "0",
+            # every bench client comes from 127.0.0.1: the per-address limit (60/s) must go up
+            "WS_RATE_LIMIT_PER_ADDRESS": str(args.rate_limit_per_address),
+            "WS_MAX_CONNECTIONS": str(max(2000, 4 * args.rooms + 100)),
+        }
+    )
     for key, value in (("DATABASE_URL", args.database_url), ("REDIS_URL", args.redis_url)):
         if value:
             env[key] = value
@@ -260,9 +315,16 @@ def spawn_servers(args: argparse.Namespace) -> tuple[list[subprocess.Popen], lis
     for i in range(args.processes):
         port = free_port() if args.processes > 1 or not args.port else args.port
         log = open(log_dir / f"ws_load-server-{i}.log", "wb")  # noqa: SIM115
-        procs.append(subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "liaptui.asgi:application"],
-                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                      start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [daphne, "-b", "127.0.0.1", "-p", str(port), "liaptui.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         urls.append(f"http://127.0.0.1:{port}")
     for proc, url in zip(procs, urls, strict=True):
         wait_healthy(url, 60, proc)
@@ -283,20 +345,44 @@ def stop_servers(procs: list[subprocess.Popen]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--url", action="append", help="server URL (repeat for several processes); "
-                   "default http://127.0.0.1:5050")
+    p.add_argument(
+        "--url",
+        action="append",
+        help="server URL (repeat for several processes); default http://127.0.0.1:5050",
+    )
     p.add_argument("--rooms", type=int, default=50)
     p.add_argument("--duration", type=float, default=30.0, help="seconds of play (max 600)")
-    p.add_argument("--pace", type=float, default=1.0,
-                   help="seconds a client waits once awaited before acting (1 s ≈ one action per room per second)")
+    p.add_argument(
+        "--pace",
+        type=float,
+        default=1.0,
+        help="seconds a client waits once awaited before acting "
+        "(1 s ≈ one action per room per second)",
+    )
     p.add_argument("--setup-concurrency", type=int, default=25)
-    p.add_argument("--spawn", action="store_true", help="start daphne (and create/migrate the database) first")
-    p.add_argument("--processes", type=int, default=1, help="with --spawn: daphne processes (clients spread evenly)")
-    p.add_argument("--port", type=int, default=0, help="with --spawn and one process: port (default: a free one)")
+    p.add_argument(
+        "--spawn", action="store_true", help="start daphne (and create/migrate the database) first"
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="with --spawn: daphne processes (clients spread evenly)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="with --spawn and one process: port (default: a free one)",
+    )
     p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     p.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
     p.add_argument("--rate-limit-per-address", type=int, default=100000)
-    p.add_argument("--log-level", default="INFO", help="with --spawn: the servers' LOG_LEVEL (production: INFO)")
+    p.add_argument(
+        "--log-level",
+        default="INFO",
+        help="with --spawn: the servers' LOG_LEVEL (production: INFO)",
+    )
     p.add_argument("--log-dir", default="/tmp", help="with --spawn: where the server logs go")
     p.add_argument("--json", action="store_true", help="print the result as one JSON line")
     args = p.parse_args(argv)
@@ -313,25 +399,42 @@ def main(argv: list[str] | None = None) -> int:
         else:
             urls = args.url or ["http://127.0.0.1:5050"]
         for url in urls:
-            check_local(url)
-        result = asyncio.run(run(urls, args.rooms, args.duration, args.pace, args.setup_concurrency))
+            try:
+                check_local(url)
+            except ValueError as exc:
+                p.error(str(exc))
+        result = asyncio.run(
+            run(urls, args.rooms, args.duration, args.pace, args.setup_concurrency)
+        )
     finally:
         stop_servers(procs)
     result["processes"] = len(urls)
-    result["config"] = ("postgresql" if args.database_url.startswith("postgres") else "sqlite") + (
-        "+redis" if args.redis_url else "+in-memory layer") if args.spawn else "external"
+    result["config"] = (
+        ("postgresql" if args.database_url.startswith("postgres") else "sqlite")
+        + ("+redis" if args.redis_url else "+in-memory layer")
+        if args.spawn
+        else "external"
+    )
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"rooms {result['rooms']}  clients {result['clients']}  processes {result['processes']}  "
-              f"config {result['config']}  duration {result['duration_s']}s  pace {result['pace_s']}s")
+        print(
+            f"rooms {result['rooms']}  clients {result['clients']}  "
+            f"processes {result['processes']}  "
+            f"config {result['config']}  duration {result['duration_s']}s  pace {result['pace_s']}s"
+        )
         print(f"actions {result['actions']}  actions/s {result['actions_per_s']}")
-        print(f"action→all-four-delivered latency ms: p50 {result['p50_ms']}  p95 {result['p95_ms']}  "
-              f"p99 {result['p99_ms']}  max {result['max_ms']}  mean {result['mean_ms']}")
-        print(f"errors {result['errors']}  (error frames {result['error_frames']}, connect failures "
-              f"{result['connect_failures']}, closed {result['closed_during_run']}, timeouts "
-              f"{result['request_timeouts']}, undelivered {result['undelivered']}, setup failures "
-              f"{len(result['setup_failures'])})")
+        print(
+            f"action→all-four-delivered latency ms: p50 {result['p50_ms']}  "
+            f"p95 {result['p95_ms']}  "
+            f"p99 {result['p99_ms']}  max {result['max_ms']}  mean {result['mean_ms']}"
+        )
+        print(
+            f"errors {result['errors']}  (error frames {result['error_frames']}, connect failures "
+            f"{result['connect_failures']}, closed {result['closed_during_run']}, timeouts "
+            f"{result['request_timeouts']}, undelivered {result['undelivered']}, setup failures "
+            f"{len(result['setup_failures'])})"
+        )
         for line in result["setup_failures"]:
             print(f"  {line}")
     return 0 if result["errors"] == 0 else 1

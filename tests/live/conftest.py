@@ -70,7 +70,11 @@ class Server:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [str(DAPHNE), "-b", "127.0.0.1", "-p", str(self.port), "liaptui.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         try:
@@ -111,26 +115,31 @@ def live_servers(transactional_db: Any, tmp_path: Path) -> Iterator[Any]:
     started: list[Server] = []
 
     def start(**extra_env: Any) -> Server:
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "PYTEST_CURRENT_TEST")
-               and not k.startswith(("WS_", "GAME_"))}
-        env.update({
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "live-test-secret-" + "z" * 40),
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "GAME_BOT_DELAY": "0",
-            "GAME_TURN_RESULT_PAUSE": "0",
-            "GAME_ROUND_RESULT_PAUSE": "0",
-            "GAME_DISCONNECT_GRACE": "0",
-            "MAINTENANCE_IN_PROCESS": "0",
-            "OPS_API_TOKEN": OPS_TOKEN,
-            # the production limits (the unit-test defaults raise them): tests that play
-            # fast from one address pass WS_RATE_LIMIT_PER_ADDRESS themselves
-            "WS_RATE_LIMIT_PER_CONNECTION": "20",
-            "WS_RATE_LIMIT_PER_ADDRESS": "60",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "PYTEST_CURRENT_TEST")
+            and not k.startswith(("WS_", "GAME_"))
+        }
+        env.update(
+            {
+                "SECRET_KEY": os.environ.get("SECRET_KEY", "live-test-secret-" + "z" * 40),
+                "DEBUG": "0",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "GAME_BOT_DELAY": "0",
+                "GAME_TURN_RESULT_PAUSE": "0",
+                "GAME_ROUND_RESULT_PAUSE": "0",
+                "GAME_DISCONNECT_GRACE": "0",
+                "MAINTENANCE_IN_PROCESS": "0",
+                "OPS_API_TOKEN": OPS_TOKEN,
+                # the production limits (the unit-test defaults raise them): tests that play
+                # fast from one address pass WS_RATE_LIMIT_PER_ADDRESS themselves
+                "WS_RATE_LIMIT_PER_CONNECTION": "20",
+                "WS_RATE_LIMIT_PER_ADDRESS": "60",
+                "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update(database_env())
         env.update({k: str(v) for k, v in extra_env.items()})
         server = Server(free_port(), tmp_path / f"server-{len(started)}.log", env)

@@ -7,23 +7,31 @@ from typing import Any
 
 from bench.common import Client, create_player, create_room, http_request
 
-FAST = {"target_score": 5, "action_time_limit": 0, "bot_delay": 0, "turn_pause": 0, "round_pause": 0}
+FAST = {
+    "target_score": 5,
+    "action_time_limit": 0,
+    "bot_delay": 0,
+    "turn_pause": 0,
+    "round_pause": 0,
+}
 NAMES = ("Ana", "Bao", "Chi", "Dara")
 # Four clients playing as fast as the server answers, all from 127.0.0.1, exceed the
 # production per-address limit (60 msgs/s); game tests raise it, the bad-input test does not.
 FAST_PLAY_ENV = {"WS_RATE_LIMIT_PER_ADDRESS": 100000}
 
 
-async def four_human_room(urls: list[str], settings: dict[str, Any] | None = None,
-                          start: bool = True) -> tuple[dict[str, Any], list[Client]]:
+async def four_human_room(
+    urls: list[str], settings: dict[str, Any] | None = None, start: bool = True
+) -> tuple[dict[str, Any], list[Client]]:
     """Host (seat 0) creates the room, three others take seats 1-3; client i uses urls[i % len]."""
     clients = []
     for i, name in enumerate(NAMES):
         url = urls[i % len(urls)]
         session = await asyncio.to_thread(create_player, url, name)
         clients.append(Client(url, name, session))
-    room = await asyncio.to_thread(create_room, clients[0].base_url, clients[0].session,
-                                   settings=settings or FAST)
+    room = await asyncio.to_thread(
+        create_room, clients[0].base_url, clients[0].session, settings=settings or FAST
+    )
     for client in clients:
         await client.connect(room["code"])
         await client.wait_for(lambda c=client: c.state is not None, 10, "first state")
@@ -37,8 +45,9 @@ async def four_human_room(urls: list[str], settings: dict[str, Any] | None = Non
 
 
 async def play_all(clients: list[Client], timeout: float = 60) -> None:
-    results = await asyncio.gather(*(c.play_to_game_over(timeout=timeout) for c in clients),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(c.play_to_game_over(timeout=timeout) for c in clients), return_exceptions=True
+    )
     failures = [r for r in results if isinstance(r, BaseException)]
     if failures:
         raise failures[0]
@@ -77,7 +86,7 @@ def event_versions(client: Client) -> set[int]:
 
 
 def own_commit_versions(client: Client) -> set[int]:
-    """Versions appended by this client's own accepted commands (from its ack and the state before)."""
+    """Versions appended by this client's own accepted commands (ack version, state before)."""
     mine: set[int] = set()
     versions = [v for v, _ in client.state_times]
     for ack in client.acks:

@@ -10,7 +10,13 @@ from bench.common import Client, create_player, create_room, http_request
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-FAST = {"target_score": 5, "action_time_limit": 0, "bot_delay": 0, "turn_pause": 0, "round_pause": 0}
+FAST = {
+    "target_score": 5,
+    "action_time_limit": 0,
+    "bot_delay": 0,
+    "turn_pause": 0,
+    "round_pause": 0,
+}
 
 
 async def test_one_human_and_three_bots_play_to_game_over(live_servers, ops_token):
@@ -37,8 +43,9 @@ async def test_one_human_and_three_bots_play_to_game_over(live_servers, ops_toke
         assert not ana.errors, ana.errors
         versions = [v for v, _ in ana.state_times]
         assert versions == sorted(set(versions)), "state versions must strictly increase"
-        audit = await asyncio.to_thread(http_request, server.url, "GET",
-                                        f"/api/rooms/{room['room_id']}/state", token=ops_token)
+        audit = await asyncio.to_thread(
+            http_request, server.url, "GET", f"/api/rooms/{room['room_id']}/state", token=ops_token
+        )
         assert audit.status == 200
         assert audit.body["version"] == ana.version
         assert audit.body["state"]["game"]["phase"] == "GAME_OVER"
@@ -48,11 +55,8 @@ async def test_one_human_and_three_bots_play_to_game_over(live_servers, ops_toke
 
 async def test_the_actor_also_receives_the_events_of_its_own_action(live_servers, ops_token):
     """``event`` frames are for animation: the player whose play completed a turn must get the
-    ``played``/``turn_won``/``round_scored`` events too, not only the three others.
-
-    Fails today: RoomConsumer.handle() sends ``ack`` + ``state`` (setting sent_version), so the
-    group's ``room.changed`` for that version is skipped entirely by room_changed(), including its events.
-    """
+    ``played``/``turn_won``/``round_scored`` events too, not only the three others (its own
+    ``ack`` + ``state`` must not make it skip the group's ``room.changed`` events)."""
     from tests.live.helpers import audit_events, event_versions, own_commit_versions
 
     server = live_servers(WS_RATE_LIMIT_PER_ADDRESS=100000)
@@ -73,5 +77,7 @@ async def test_the_actor_also_receives_the_events_of_its_own_action(live_servers
     expected = {e["version"] for e in stored if e["version"] > first_version}
     missing = expected - event_versions(ana)
     assert missing <= own_commit_versions(ana), "events of other actors' commits were lost"
-    assert not missing, (f"{len(missing)} of {len(expected)} events never reached the acting client, "
-                         f"all from its own commands: e.g. {[stored[v - 1]['type'] for v in sorted(missing)[:8]]}")
+    assert not missing, (
+        f"{len(missing)} of {len(expected)} events never reached the acting client, "
+        f"all from its own commands: e.g. {[stored[v - 1]['type'] for v in sorted(missing)[:8]]}"
+    )

@@ -12,10 +12,20 @@ from asgiref.sync import sync_to_async
 from bench.common import Client, create_player, create_room
 from tests.live.helpers import FAST_PLAY_ENV, audit_events, audit_get
 
-pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
-PACED = {"target_score": 5, "action_time_limit": 0, "bot_delay": 0.05, "turn_pause": 0, "round_pause": 0}
+PACED = {
+    "target_score": 5,
+    "action_time_limit": 0,
+    "bot_delay": 0.05,
+    "turn_pause": 0,
+    "round_pause": 0,
+}
 
 
 def _sweep() -> dict[str, int]:
@@ -26,8 +36,12 @@ def _sweep() -> dict[str, int]:
 
 def bot_awaited(c: Client) -> bool:
     g = c.game
-    return (g.get("round", 0) >= 1 and g.get("phase") in ("DECLARATION", "TURN")
-            and bool(g.get("awaiting")) and c.seat not in g["awaiting"])
+    return (
+        g.get("round", 0) >= 1
+        and g.get("phase") in ("DECLARATION", "TURN")
+        and bool(g.get("awaiting"))
+        and c.seat not in g["awaiting"]
+    )
 
 
 async def crash_and_resume(live_servers, ops_token: str, *, use_sweep: bool) -> dict[str, Any]:
@@ -44,8 +58,11 @@ async def crash_and_resume(live_servers, ops_token: str, *, use_sweep: bool) -> 
     playing = asyncio.ensure_future(ana.play_to_game_over(timeout=60))
     try:
         # mid-game, in the 50 ms while a bot's move is planned in this process's memory only
-        await ana.wait_for(lambda: ana.version > start_version + 12 and bot_awaited(ana), 30,
-                           "a bot to be awaited in round 1+")
+        await ana.wait_for(
+            lambda: ana.version > start_version + 12 and bot_awaited(ana),
+            30,
+            "a bot to be awaited in round 1+",
+        )
         first.kill9()
         last = ana.state
     finally:
@@ -70,14 +87,20 @@ async def crash_and_resume(live_servers, ops_token: str, *, use_sweep: bool) -> 
         if back["version"] == last["version"]:
             assert back["game"] == last["game"], "same version, different state"
         else:  # moves accepted before the kill whose frames never arrived
-            old = await asyncio.to_thread(audit_get, second.url, ops_token,
-                                          f"/api/rooms/{room['room_id']}/state?version={last['version']}")
+            old = await asyncio.to_thread(
+                audit_get,
+                second.url,
+                ops_token,
+                f"/api/rooms/{room['room_id']}/state?version={last['version']}",
+            )
             assert sorted(old["state"]["game"]["hands"][0]) == sorted(last["game"]["hand"])
 
         # does anything move on its own after the reconnect?
         moved = True
         try:
-            await again.wait_for(lambda: again.version > back["version"], 3, "a move after reconnect")
+            await again.wait_for(
+                lambda: again.version > back["version"], 3, "a move after reconnect"
+            )
         except TimeoutError:
             moved = False
         if not moved and not use_sweep:
@@ -103,14 +126,24 @@ async def crash_and_resume(live_servers, ops_token: str, *, use_sweep: bool) -> 
     assert final["game"]["phase"] == "GAME_OVER"
     versions = {e["version"] for e in stored}
     all_acks = acked + [a["version"] for a in again.acks]
-    assert all(v in versions and v <= final["version"] for v in all_acks), "an accepted action was lost"
+    assert all(v in versions and v <= final["version"] for v in all_acks), (
+        "an accepted action was lost"
+    )
     assert max(versions) >= final["version"]
     assert not again.errors, again.errors
-    return {"moved_without_sweep": moved, "sweeps": sweeps, "acks": len(all_acks),
-            "killed_at": last["version"], "resumed_at": back["version"], "final": final["version"]}
+    return {
+        "moved_without_sweep": moved,
+        "sweeps": sweeps,
+        "acks": len(all_acks),
+        "killed_at": last["version"],
+        "resumed_at": back["version"],
+        "final": final["version"],
+    }
 
 
-async def test_kill_9_mid_game_then_reconnect_to_a_new_process_loses_nothing(live_servers, ops_token):
+async def test_kill_9_mid_game_then_reconnect_to_a_new_process_loses_nothing(
+    live_servers, ops_token
+):
     result = await crash_and_resume(live_servers, ops_token, use_sweep=True)
     print("crash test:", result)
     assert result["final"] > result["killed_at"]
@@ -120,5 +153,6 @@ async def test_after_a_crash_the_game_resumes_when_a_player_reconnects(live_serv
     """The bot move planned in the dead process's memory is re-planned when the player
     reconnects to another process, without waiting for the maintenance sweep (Celery beat)."""
     result = await crash_and_resume(live_servers, ops_token, use_sweep=False)
-    assert result["moved_without_sweep"], "no move within 3 s of reconnecting: the room is stalled " \
-                                          "until the maintenance sweep runs"
+    assert result["moved_without_sweep"], (
+        "no move within 3 s of reconnecting: the room is stalled until the maintenance sweep runs"
+    )

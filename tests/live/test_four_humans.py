@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from games.engine import POINTS
-from tests.live.helpers import FAST_PLAY_ENV, audit_events, audit_get, close_all, four_human_room, play_all
+from tests.live.helpers import (
+    FAST_PLAY_ENV,
+    audit_events,
+    audit_get,
+    close_all,
+    four_human_room,
+    play_all,
+)
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +68,12 @@ def check_state_frame(msg: dict[str, Any], seat: int, audit: dict[str, Any]) -> 
     game = msg["game"]
     assert game["seat"] == seat and msg["you"]["seat"] == seat
     assert Counter(game["hand"]) == Counter(hands[seat]), (msg["version"], seat)
-    for path, pieces in piece_lists(msg):
+    for path, _ in piece_lists(msg):
         if path == "game.hand":
             continue
-        assert path in PUBLIC_PIECE_PATHS, f"v{msg['version']} seat {seat}: piece list at unexpected {path}"
+        assert path in PUBLIC_PIECE_PATHS, (
+            f"v{msg['version']} seat {seat}: piece list at unexpected {path}"
+        )
     assert list(keys_named(msg, {"hands"})) == [], "no 'hands' key may reach a player"
     assert [p for p in keys_named(msg, {"hand"})] == ["game.hand"]
     if game["turn"] is not None:
@@ -75,7 +84,10 @@ def check_state_frame(msg: dict[str, Any], seat: int, audit: dict[str, Any]) -> 
     # and, literally: no other seat's current hand appears anywhere else in the frame
     others = {tuple(sorted(hands[o])) for o in range(4) if o != seat and len(hands[o]) > 1}
     public = {tuple(sorted(p)) for _, p in plays_of(game["turn"]["plays"] if game["turn"] else [])}
-    public |= {tuple(sorted(p)) for _, p in plays_of(game["last_turn"]["plays"] if game["last_turn"] else [])}
+    public |= {
+        tuple(sorted(p))
+        for _, p in plays_of(game["last_turn"]["plays"] if game["last_turn"] else [])
+    }
     for path, pieces in piece_lists(msg):
         key = tuple(sorted(pieces))
         if path != "game.hand" and key in others:
@@ -97,7 +109,9 @@ def check_event_frame(msg: dict[str, Any], stored: dict[int, dict[str, Any]]) ->
         assert path in PUBLIC_PIECE_PATHS, path
 
 
-async def test_four_humans_each_receive_only_their_own_hand_in_every_message(live_servers, ops_token):
+async def test_four_humans_each_receive_only_their_own_hand_in_every_message(
+    live_servers, ops_token
+):
     server = live_servers(**FAST_PLAY_ENV)
     room, clients = await four_human_room([server.url])
     try:
@@ -111,13 +125,17 @@ async def test_four_humans_each_receive_only_their_own_hand_in_every_message(liv
     for c in clients:
         assert not c.errors, (c.name, c.errors)
 
-    stored = {e["version"]: e for e in await asyncio.to_thread(audit_events, server.url, ops_token,
-                                                               room["room_id"])}
+    stored = {
+        e["version"]: e
+        for e in await asyncio.to_thread(audit_events, server.url, ops_token, room["room_id"])
+    }
     assert max(stored) == final.pop()
     versions = sorted({s["version"] for c in clients for s in c.states})
 
     def fetch(v: int) -> tuple[int, dict[str, Any]]:
-        return v, audit_get(server.url, ops_token, f"/api/rooms/{room['room_id']}/state?version={v}")
+        return v, audit_get(
+            server.url, ops_token, f"/api/rooms/{room['room_id']}/state?version={v}"
+        )
 
     with ThreadPoolExecutor(4) as pool:
         audits = dict(pool.map(fetch, versions))
@@ -128,7 +146,11 @@ async def test_four_humans_each_receive_only_their_own_hand_in_every_message(liv
             frames += 1
             if msg["type"] == "state":
                 if msg["game"]["phase"] == "WAITING":
-                    assert msg["game"]["hand"] == [] or msg["game"]["hand"] is None or not msg["game"]["hand"]
+                    assert (
+                        msg["game"]["hand"] == []
+                        or msg["game"]["hand"] is None
+                        or not msg["game"]["hand"]
+                    )
                     continue
                 check_state_frame(msg, seat, audits[msg["version"]])
             elif msg["type"] == "event":
