@@ -16,12 +16,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 
 from liaptui.logging_setup import get_logger
 
@@ -29,7 +30,26 @@ log = get_logger("error")
 
 CHANNEL_LAYER_TIMEOUT = 2.0
 CELERY_PING_TIMEOUT = 0.5
+DATABASE_TIMEOUT = 3.0
 EVENT_STORE_PROBE_STREAM = "monitoring:probe"
+
+T = TypeVar("T")
+
+# Database probes run here, so a dead database (a connection pool waiting
+# out its own 10 s timeout, a TCP connect hanging) costs a probe at most
+# DATABASE_TIMEOUT instead of blocking it: load balancers and Prometheus give
+# up after a few seconds. Each probe closes its thread's connection after use.
+_db_probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="monitoring-db-probe")
+
+
+def _bounded_db(fn: Callable[[], T], timeout: float = DATABASE_TIMEOUT) -> T:
+    def run() -> T:
+        try:
+            return fn()
+        finally:
+            connections.close_all()
+
+    return _db_probes.submit(run).result(timeout=timeout)
 
 
 def _timed(name: str, fn: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
@@ -53,7 +73,7 @@ def check_database() -> dict[str, Any]:
             if cursor.fetchone()[0] != 1:
                 raise RuntimeError("unexpected result")
 
-    return _timed("database", run) | {"vendor": connection.vendor}
+    return _timed("database", lambda: _bounded_db(run)) | {"vendor": connection.vendor}
 
 
 def check_cache() -> dict[str, Any]:
@@ -126,7 +146,7 @@ def check_event_store() -> dict[str, Any]:
 
         selectors.stream_version(EVENT_STORE_PROBE_STREAM)
 
-    return _timed("event_store", run)
+    return _timed("event_store", lambda: _bounded_db(run))
 
 
 def check_disk() -> dict[str, Any]:
@@ -169,8 +189,12 @@ def all_components() -> dict[str, dict[str, Any]]:
         "event_store": check_event_store,
         "disk": check_disk,
     }
+    database_up = critical["database"]["status"] == "up"
     for name, check in checks.items():
-        result = critical[name] if name in critical else check()
+        if name == "event_store" and not database_up:
+            result = {"status": "down", "error": "DatabaseDown", "latency_ms": 0.0}
+        else:
+            result = critical[name] if name in critical else check()
         result["critical"] = name in critical
         results[name] = result
     return results

@@ -192,12 +192,12 @@ class SystemCollector(Collector):
             family.add_metric([name], 1 if result["status"] == "up" else 0)
         yield family
 
-        try:
-            stats = providers.game_stats()
-            stats_ok = True
-        except providers.GameStatsUnavailable:
-            stats = providers.empty_game_stats()
-            stats_ok = False
+        stats, stats_ok = providers.empty_game_stats(), False
+        if components["database"]["status"] == "up":  # else the provider would wait for it
+            try:
+                stats, stats_ok = providers.game_stats(), True
+            except providers.GameStatsUnavailable:
+                pass
         yield gauge(
             "game_stats_available", "1 when the game figures could be computed, else 0", stats_ok
         )

@@ -18,6 +18,7 @@ or below ``WINDOW_LATENCY_EDGES[i]`` (``<p>:b<len>`` is the overflow bucket).
 from __future__ import annotations
 
 import bisect
+import threading
 
 from monitoring import metrics
 from monitoring.metrics import WINDOW_LATENCY_EDGES, label
@@ -30,15 +31,33 @@ def _latency_fields(prefix: str, seconds: float) -> dict[str, int]:
     return {f"{prefix}:n": 1, f"{prefix}:us": int(seconds * 1_000_000), f"{prefix}:b{index}": 1}
 
 
+_open_lock = threading.Lock()
+_open_sockets = 0
+
+
+def process_connections() -> int:
+    """WebSocket connections open on this process."""
+    return _open_sockets
+
+
+def _open_sockets_changed(delta: int) -> None:
+    global _open_sockets
+    with _open_lock:
+        _open_sockets = max(0, _open_sockets + delta)
+        current = _open_sockets
+    metrics.WS_PROCESS_CONNECTIONS.set(current)
+    window.set_gauge("ws_conns", current)
+
+
 def ws_connected() -> None:
     metrics.WS_CONNECTIONS_OPENED.inc()
-    metrics.WS_PROCESS_CONNECTIONS.inc()
+    _open_sockets_changed(+1)
     window.add("ws_open")
 
 
 def ws_disconnected() -> None:
     metrics.WS_CONNECTIONS_CLOSED.inc()
-    metrics.WS_PROCESS_CONNECTIONS.dec()
+    _open_sockets_changed(-1)
     window.add("ws_close")
 
 

@@ -125,7 +125,9 @@ def resources_report() -> dict[str, Any]:
     }
 
 
-def _game_stats() -> tuple[dict[str, Any], bool]:
+def _game_stats(database_up: bool = True) -> tuple[dict[str, Any], bool]:
+    if not database_up:  # the provider reads the database: don't wait for it
+        return providers.empty_game_stats(), False
     try:
         return providers.game_stats(), True
     except providers.GameStatsUnavailable:
@@ -133,31 +135,39 @@ def _game_stats() -> tuple[dict[str, Any], bool]:
 
 
 def connections_report(stats: dict[str, Any], short: dict[str, int]) -> dict[str, Any]:
+    """System-wide figures, plus the busiest process against the per-process limit.
+
+    ``MAX_CONNECTIONS`` is a per-process limit, so the level comes from the
+    process closest to it (each process publishes its count every second).
+    """
+    from monitoring import recorder
+
     limit = metrics.connection_limit()
-    active = stats["connections_active"]
-    usage = round(100.0 * active / limit, 2) if limit else 0.0
+    per_process = window.gauge_values("ws_conns")
+    busiest = int(max(per_process.values(), default=0))
+    usage = round(100.0 * busiest / limit, 2) if limit else 0.0
     return {
-        "active": active,
-        "limit": limit,
-        "usage": thresholds.rated("connections_percent", usage, unit="percent"),
+        "active": stats["connections_active"],
+        "limit_per_process": limit,
+        "processes_reporting": len(per_process),
+        "busiest_process": busiest,
+        "usage": thresholds.rated("connections_percent", usage, unit="percent of limit"),
         "humans_seated": stats["humans_seated"],
         "bots_seated": stats["bots_seated"],
         "humans_disconnected": stats["humans_disconnected"],
         "opened_last_minute": short.get("ws_open", 0),
         "closed_last_minute": short.get("ws_close", 0),
-        "this_process": int(
-            metrics.REGISTRY.get_sample_value("websocket_process_connections") or 0
-        ),
+        "this_process": recorder.process_connections(),
     }
 
 
 def detailed_health() -> dict[str, Any]:
     """The /api/health/detailed report (open: figures only, no secrets)."""
     short, long = window.totals(MESSAGE_WINDOW), window.totals(ERROR_WINDOW)
-    stats, stats_ok = _game_stats()
+    components = health.all_components()
+    stats, stats_ok = _game_stats(components["database"]["status"] == "up")
     resources = resources_report()
     resources.pop("process", None)
-    components = health.all_components()
     errors = error_summary(long, ERROR_WINDOW)
     performance = performance_summary(short, long)
     connections = connections_report(stats, short)
@@ -196,14 +206,15 @@ def detailed_health() -> dict[str, Any]:
 def system_stats() -> dict[str, Any]:
     """The /api/system/stats report (ops only)."""
     short, long = window.totals(MESSAGE_WINDOW), window.totals(ERROR_WINDOW)
-    stats, stats_ok = _game_stats()
+    database = health.check_database()
+    stats, stats_ok = _game_stats(database["status"] == "up")
     report = {
         "timestamp": utc_iso(),
         "server": {
             "uptime_seconds": round(metrics.uptime_seconds(), 1),
             "started_at": utc_iso(metrics.started_at()),
             "resources": resources_report(),
-            "database": health.check_database(),
+            "database": database,
         },
         "connections": connections_report(stats, short),
         "rooms": {

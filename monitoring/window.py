@@ -14,7 +14,9 @@ embedded single-process setup) under a process lock.
 
 Readers flush their own process's batch first, so a process always sees
 its own counts immediately; other processes' counts arrive within about a
-second. Recent-item lists (e.g. security events) ride the same flush.
+second. Recent-item lists (e.g. security events) ride the same flush, and
+so do per-process gauges (``set_gauge``: e.g. this process's open sockets),
+republished every flush with a timestamp so readers ignore dead processes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -34,10 +37,15 @@ BUCKET_SECONDS = 10
 RETENTION = 15 * 60  # seconds a bucket lives in shared storage
 FLUSH_INTERVAL = 1.0
 RECENT_LIMIT = 100  # items kept per recent list
+GAUGE_FRESH = 15.0  # seconds after which a process's gauge counts as gone
 
 
 def namespace() -> str:
     return getattr(settings, "MONITORING_NAMESPACE", "liaptui:monitoring")
+
+
+def process_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def bucket_of(now: float) -> int:
@@ -54,9 +62,18 @@ class _Redis:
             url, socket_connect_timeout=1, socket_timeout=1, decode_responses=True
         )
 
-    def add(self, buckets: dict[int, dict[str, int]], recent: dict[str, list[dict]]) -> None:
+    def add(
+        self,
+        buckets: dict[int, dict[str, int]],
+        recent: dict[str, list[dict]],
+        gauges: dict[str, float] | None = None,
+    ) -> None:
         ns = namespace()
         pipe = self.client.pipeline(transaction=False)
+        for name, value in (gauges or {}).items():
+            key = f"{ns}:g:{name}"
+            pipe.hset(key, process_id(), json.dumps([value, time.time()]))
+            pipe.expire(key, RETENTION)
         for bucket, counts in buckets.items():
             key = f"{ns}:w:{bucket}"
             for field, n in counts.items():
@@ -80,15 +97,29 @@ class _Redis:
         rows = self.client.lrange(f"{namespace()}:recent:{name}", 0, limit - 1)
         return [json.loads(row) for row in rows]
 
+    def gauges(self, name: str) -> dict[str, list[float]]:
+        rows = self.client.hgetall(f"{namespace()}:g:{name}")
+        return {proc: json.loads(row) for proc, row in rows.items()}
+
 
 class _Cache:
     """Shared storage on Django's default cache (one process in practice)."""
 
     lock = threading.Lock()
 
-    def add(self, buckets: dict[int, dict[str, int]], recent: dict[str, list[dict]]) -> None:
+    def add(
+        self,
+        buckets: dict[int, dict[str, int]],
+        recent: dict[str, list[dict]],
+        gauges: dict[str, float] | None = None,
+    ) -> None:
         ns = namespace()
         with self.lock:
+            for name, value in (gauges or {}).items():
+                key = f"{ns}:g:{name}"
+                rows = cache.get(key) or {}
+                rows[process_id()] = [value, time.time()]
+                cache.set(key, rows, RETENTION)
             for bucket, counts in buckets.items():
                 key = f"{ns}:w:{bucket}"
                 row = cache.get(key) or {}
@@ -108,6 +139,9 @@ class _Cache:
     def recent(self, name: str, limit: int) -> list[dict]:
         return list(cache.get(f"{namespace()}:recent:{name}") or [])[:limit]
 
+    def gauges(self, name: str) -> dict[str, list[float]]:
+        return dict(cache.get(f"{namespace()}:g:{name}") or {})
+
 
 class RollingWindow:
     """Per-process batch + shared 10-second buckets. See the module docstring."""
@@ -116,6 +150,7 @@ class RollingWindow:
         self._lock = threading.Lock()
         self._pending: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._recent: dict[str, list[dict]] = defaultdict(list)
+        self._gauges: dict[str, float] = {}
         self._pid = 0
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
@@ -148,6 +183,12 @@ class RollingWindow:
         if self._pid != os.getpid():
             self._start_flusher()
 
+    def set_gauge(self, name: str, value: float) -> None:
+        """This process's current value of ``name`` (published with every flush)."""
+        self._gauges[name] = value
+        if self._pid != os.getpid():
+            self._start_flusher()
+
     # -- flushing ------------------------------------------------------------
     def storage(self) -> _Redis | _Cache:
         url = getattr(settings, "REDIS_URL", "") or ""
@@ -164,6 +205,7 @@ class RollingWindow:
             if self._pid:  # forked: the parent's batch is not ours to send twice
                 self._pending.clear()
                 self._recent.clear()
+                self._gauges.clear()
             self._pid = os.getpid()
             self._wake = threading.Event()
             self._thread = threading.Thread(
@@ -180,14 +222,15 @@ class RollingWindow:
     def flush(self) -> None:
         """Send this process's batch to shared storage (keeps it on failure)."""
         with self._lock:
-            if not self._pending and not self._recent:
+            if not self._pending and not self._recent and not self._gauges:
                 return
             pending = {b: dict(row) for b, row in self._pending.items() if row}
             recent = {n: list(items) for n, items in self._recent.items() if items}
+            gauges = dict(self._gauges)
             self._pending.clear()
             self._recent.clear()
         try:
-            self.storage().add(pending, recent)
+            self.storage().add(pending, recent, gauges)
         except Exception:  # noqa: BLE001 - storage down: keep the batch, retry later
             self.flush_failures += 1
             with self._lock:
@@ -218,6 +261,16 @@ class RollingWindow:
             for field, value in row.items():
                 total[field] += value
         return dict(total)
+
+    def gauge_values(self, name: str) -> dict[str, float]:
+        """``{process: value}`` of every process that published ``name`` recently."""
+        self.flush()
+        oldest = time.time() - GAUGE_FRESH
+        return {
+            proc: float(value)
+            for proc, (value, stamp) in self.storage().gauges(name).items()
+            if stamp >= oldest
+        }
 
     def recent(self, name: str, limit: int = RECENT_LIMIT) -> list[dict]:
         """Newest-first recent items of ``name`` from every process."""

@@ -157,11 +157,14 @@ def game_stats_fixture(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def fresh_window() -> Iterator[None]:
     """Each test counts into its own namespace of the shared window."""
+    from monitoring import recorder
+
     window.flush()
     with override_settings(MONITORING_NAMESPACE=f"test-monitoring:{uuid.uuid4().hex}"):
         window.discard_pending()
         yield
         window.discard_pending()
+    window.set_gauge("ws_conns", recorder.process_connections())
 
 
 @pytest.fixture

@@ -123,8 +123,11 @@ def test_detailed_health_reports_everything_with_levels(
     assert body["resources"]["cpu"]["value"] == 12.0 and body["resources"]["cpu"]["level"] == "good"
     assert body["resources"]["memory"]["level"] == "good"
     assert body["resources"]["disk"]["level"] == "good"
-    assert body["connections"]["active"] == 6 and body["connections"]["limit"] == 2000
-    assert body["connections"]["usage"]["level"] == "good"
+    connections = body["connections"]
+    assert connections["active"] == 6 and connections["limit_per_process"] == 2000
+    assert connections["processes_reporting"] == 1
+    assert connections["busiest_process"] == recorder.process_connections() >= 2
+    assert connections["usage"]["level"] == "good"
     assert body["connections"]["opened_last_minute"] == 2
     assert body["rooms_active"] == 3
     assert body["error_rates"]["operations"] == 40  # 10 requests + 30 inbound messages
@@ -170,6 +173,19 @@ def test_detailed_health_goes_warning_then_critical(
         recorder.ws_roundtrip(0.5)  # 500 ms round trips
     body = client.get("/api/health/detailed").json()
     assert body["websocket_latency"]["level"] == "critical" and body["status"] == "critical"
+
+
+def test_connection_usage_level_follows_the_busiest_process(client: Client, usage) -> None:
+    from monitoring.window import window
+
+    window.set_gauge("ws_conns", 1700)  # this process, against the limit of 2000
+    body = client.get("/api/health/detailed").json()
+    assert body["connections"]["busiest_process"] == 1700
+    assert body["connections"]["usage"]["value"] == 85.0
+    assert body["connections"]["usage"]["level"] == "warning" and body["status"] == "warning"
+    window.set_gauge("ws_conns", 1950)
+    body = client.get("/api/health/detailed").json()
+    assert body["connections"]["usage"]["level"] == "critical" and body["status"] == "critical"
 
 
 def test_detailed_health_error_rate_level(client: Client, usage) -> None:
@@ -289,7 +305,12 @@ def test_system_stats_figures_match_what_happened(
     assert body["server"]["resources"]["process"]["pid"] == 1
     assert body["server"]["database"]["status"] == "up"
     conn = body["connections"]
-    assert (conn["active"], conn["limit"], conn["humans_seated"], conn["bots_seated"]) == (
+    assert (
+        conn["active"],
+        conn["limit_per_process"],
+        conn["humans_seated"],
+        conn["bots_seated"],
+    ) == (
         6,
         2000,
         7,

@@ -18,8 +18,13 @@ def test_the_registered_provider_keeps_the_documented_shape() -> None:
     assert set(stats["rooms_by_phase"]) >= set(providers.PHASES)
     assert set(stats["rooms_by_status"]) >= set(providers.STATUSES)
     for key in (
-        "rooms_active", "connections_active", "humans_seated", "bots_seated",
-        "humans_disconnected", "games_finished", "games_in_progress",
+        "rooms_active",
+        "connections_active",
+        "humans_seated",
+        "bots_seated",
+        "humans_disconnected",
+        "games_finished",
+        "games_in_progress",
     ):
         assert isinstance(stats[key], int), key
     assert isinstance(stats["rooms"], list)

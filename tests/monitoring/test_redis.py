@@ -31,6 +31,7 @@ for _ in range(40):
     recorder.ws_roundtrip(0.2)
 recorder.request_done(ok=False)
 record_security_event("bad_origin", origin="http://evil.example")
+window.set_gauge("ws_conns", 1900)
 window.flush()
 """
 
@@ -62,6 +63,18 @@ def test_two_processes_add_up_in_the_shared_window() -> None:
     assert latency["mean_ms"] == pytest.approx((60 * 10 + 40 * 200) / 100, abs=0.01)
     assert latency["p50_ms"] == pytest.approx(10, rel=0.2)
     assert latency["p99_ms"] == pytest.approx(200, rel=0.2)
+
+
+def test_connection_usage_is_the_busiest_process_of_several(client: Client) -> None:
+    recorder.ws_connected()
+    try:
+        run_child_process()  # a process with 1900 sockets of its 2000
+        connections = client.get("/api/health/detailed").json()["connections"]
+    finally:
+        recorder.ws_disconnected()
+    assert connections["processes_reporting"] == 2
+    assert connections["busiest_process"] == 1900
+    assert connections["usage"]["level"] == "warning"
 
 
 def test_recent_security_events_come_from_every_process() -> None:
