@@ -198,11 +198,17 @@ def bar_chart(
     y_max: float | None = None,
     colour: str = PALETTE[0],
     height: int = 200,
+    integer: bool = False,
 ) -> SafeString:
-    """Vertical bars with their values written above them."""
+    """Vertical bars with their values written above them (``integer``: counts, whole ticks)."""
     n = max(1, len(labels))
     present = [v for v in values if v is not None]
-    top = y_max if y_max is not None else nice_ceiling(max(present) if present else 1.0)
+    if y_max is not None:
+        top = y_max
+    elif integer:
+        top = float(max(4, math.ceil(max(present, default=0) / 4) * 4))
+    else:
+        top = nice_ceiling(max(present) if present else 1.0)
     top = top or 1.0
     h = height
     pw, ph = W - LEFT - RIGHT, h - TOP - BOTTOM - 8

@@ -15,7 +15,7 @@ Each public selector takes keyword arguments and returns plain dicts/lists.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -301,13 +301,21 @@ def resources_history(*, rng: TimeRange) -> dict[str, Any]:
     net_sent: list[tuple[datetime, float | None]] = []
     net_recv: list[tuple[datetime, float | None]] = []
     last: dict[str, tuple] = {}
+    by_host: dict[str, dict[str, list]] = {}
     for row in rows:  # counters are per host: rate between a host's consecutive samples
+        host = by_host.setdefault(row[1] or "?", defaultdict(list))
+        host["cpu"].append((row[0], row[2]))
+        host["memory"].append((row[0], row[3]))
+        host["disk"].append((row[0], row[4]))
         prev = last.get(row[1])
         if prev is not None:
             dt = (row[0] - prev[0]).total_seconds()
             if dt > 0 and row[5] >= prev[5] and row[6] >= prev[6]:  # a reboot resets counters
-                net_sent.append((row[0], (row[5] - prev[5]) / dt))
-                net_recv.append((row[0], (row[6] - prev[6]) / dt))
+                sent, recv = (row[5] - prev[5]) / dt, (row[6] - prev[6]) / dt
+                net_sent.append((row[0], sent))
+                net_recv.append((row[0], recv))
+                host["net_sent"].append((row[0], sent))
+                host["net_recv"].append((row[0], recv))
         last[row[1]] = row
     series = {
         "cpu": [(r[0], r[2]) for r in rows],
@@ -330,6 +338,7 @@ def resources_history(*, rng: TimeRange) -> dict[str, Any]:
         "now": resources_report(),
         "samples": len(rows),
         "series": series,
+        "by_host": {h: dict(v) for h, v in sorted(by_host.items())},
         "summary": {k: summary(k) for k in ("cpu", "memory", "disk", "net_sent", "net_recv")},
         "thresholds": {
             m: _thresholds(m) for m in ("cpu_percent", "memory_percent", "disk_percent")

@@ -103,11 +103,21 @@ def performance(request: HttpRequest) -> HttpResponse:
 def resources(request: HttpRequest) -> HttpResponse:
     rng = _range(request)
     report = selectors.resources_history(rng=rng)
-    s, lim = report["series"], report["thresholds"]
+    lim = report["thresholds"]
     common = {"since": rng.since, "until": rng.until}
+    hosts = report["by_host"] or {"": {}}  # one line per host; counters are per machine
+
+    def per_host(key: str) -> dict[str, list]:
+        return {host or key: series.get(key, []) for host, series in hosts.items()}
+
+    network: dict[str, list] = {}
+    for host, series in hosts.items():
+        suffix = f" ({host})" if len(hosts) > 1 else ""
+        network[f"received{suffix}"] = series.get("net_recv", [])
+        network[f"sent{suffix}"] = series.get("net_sent", [])
     chart = {
         "cpu": charts.line_chart(
-            {"CPU": s["cpu"]},
+            per_host("cpu"),
             title="CPU (%)",
             unit="%",
             y_max=100,
@@ -115,7 +125,7 @@ def resources(request: HttpRequest) -> HttpResponse:
             **common,
         ),
         "memory": charts.line_chart(
-            {"memory": s["memory"]},
+            per_host("memory"),
             title="Memory (%)",
             unit="%",
             y_max=100,
@@ -123,19 +133,14 @@ def resources(request: HttpRequest) -> HttpResponse:
             **common,
         ),
         "disk": charts.line_chart(
-            {"disk": s["disk"]},
+            per_host("disk"),
             title="Disk (%)",
             unit="%",
             y_max=100,
             bands=lim["disk_percent"],
             **common,
         ),
-        "net": charts.line_chart(
-            {"received": s["net_recv"], "sent": s["net_sent"]},
-            title="Network (bytes per second)",
-            unit="B/s",
-            **common,
-        ),
+        "net": charts.line_chart(network, title="Network (bytes per second)", unit="B/s", **common),
     }
     return _page(request, "ops/resources.html", "resources", rng=rng, r=report, chart=chart)
 
@@ -149,11 +154,13 @@ def games(request: HttpRequest) -> HttpResponse:
             [f"{h:02d}" for h in range(24)],
             a["popular"]["by_hour"],
             title="Games started by hour of day (UTC)",
+            integer=True,
         ),
         "weekdays": charts.bar_chart(
             list(a["popular"]["weekdays"]),
             a["popular"]["by_weekday"],
             title="Games started by weekday",
+            integer=True,
         ),
         "seats": charts.bar_chart(
             [f"Seat {s['seat']}" for s in a["seats"]],
@@ -168,6 +175,7 @@ def games(request: HttpRequest) -> HttpResponse:
             [v for _, v in a["rounds"]["histogram"]],
             title="Games by number of rounds",
             colour=charts.PALETTE[4],
+            integer=True,
         ),
     }
     return _page(request, "ops/games.html", "games", rng=rng, a=a, chart=chart)
