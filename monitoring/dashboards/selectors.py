@@ -92,7 +92,7 @@ def current_alerts(health: dict[str, Any]) -> list[dict[str, Any]]:
             " ms",
         ),
         (
-            "Connections (of limit)",
+            "Connections (busiest process, of its limit)",
             "connections_percent",
             health["connections"]["usage"]["value"],
             "%",
