@@ -31,6 +31,7 @@ RANDOM_MAX_DECLARATION = 2
 STRATEGIC_REDEAL_ACCEPT = 0.8
 
 _DECK_COUNT = Counter(DECK)
+_sha256 = hashlib.sha256
 
 
 def choose_command(view: dict[str, Any], strategy: str = "strategic",
@@ -54,10 +55,12 @@ class HashRng:
     cheaper and just as reproducible (bias of ``r % n`` with 64-bit r is negligible).
     """
 
-    __slots__ = ("_seed", "_counter", "_pool", "_left")
+    __slots__ = ("_seed", "_prefix", "_counter", "_pool", "_left")
 
     def __init__(self, seed: str) -> None:
         self._seed = seed
+        # utf8(seed + ":" + str(counter)) == utf8(seed + ":") + ascii(counter)
+        self._prefix = f"{seed}:".encode()
         self._counter = 0
         self._pool = 0
         self._left = 0
@@ -65,7 +68,7 @@ class HashRng:
     def below(self, n: int) -> int:
         """Uniform integer in [0, n)."""
         if self._left == 0:
-            digest = hashlib.sha256(f"{self._seed}:{self._counter}".encode()).digest()
+            digest = _sha256(self._prefix + b"%d" % self._counter).digest()
             self._pool = int.from_bytes(digest, "big")
             self._counter += 1
             self._left = 4
@@ -91,6 +94,19 @@ class HashRng:
         return pool[:k]
 
 
+_new = object.__new__
+
+
+def _play(seat: int, pieces: tuple[str, ...]) -> Play:
+    """``Play(seat=seat, pieces=pieces)`` without the frozen-dataclass __init__ cost."""
+    cmd = _new(Play)
+    d = cmd.__dict__
+    d["seat"] = seat
+    d["pieces"] = pieces
+    d["seed"] = ""
+    return cmd
+
+
 # ---- random ------------------------------------------------------------------
 
 def _random(view: dict[str, Any], seat: int, rng: HashRng) -> Command:
@@ -104,8 +120,8 @@ def _random(view: dict[str, Any], seat: int, rng: HashRng) -> Command:
     play = allowed["play"]
     hand = view["hand"]
     if play["lead"]:
-        return Play(seat=seat, pieces=rng.choice(valid_plays(hand)))
-    return Play(seat=seat, pieces=tuple(rng.sample(hand, play["count"])))
+        return _play(seat, rng.choice(valid_plays(hand)))
+    return _play(seat, tuple(rng.sample(hand, play["count"])))
 
 
 # ---- strategic ---------------------------------------------------------------
@@ -174,7 +190,7 @@ def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> C
     if need <= 0:
         # lead what is least likely to win: the weakest single
         weakest = min(hand, key=POINTS.__getitem__)
-        return Play(seat=seat, pieces=(weakest,))
+        return _play(seat, (weakest,))
     best_key = None
     best_play: tuple[str, ...] = ()
     for p in plays:
@@ -184,7 +200,7 @@ def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> C
         key = (sure, len(p) if sure else 0, analyse(p)[1] if not sure else -analyse(p)[1])
         if best_key is None or key > best_key:
             best_key, best_play = key, p
-    return Play(seat=seat, pieces=best_play)
+    return _play(seat, best_play)
 
 
 def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> Command:
@@ -207,16 +223,16 @@ def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) ->
     remaining = 3 - len(view["turn"]["plays"])  # followers after me
     if want and winners:
         if remaining == 0:
-            return Play(seat=seat, pieces=min(winners, key=lambda c: analyse(c)[1]))
+            return _play(seat, min(winners, key=lambda c: analyse(c)[1]))
         sure = [c for c in winners if not _beatable(c, unseen)]
         pick = min(sure, key=lambda c: analyse(c)[1]) if sure else max(
             winners, key=lambda c: analyse(c)[1])
-        return Play(seat=seat, pieces=pick)
+        return _play(seat, pick)
     pool = losers or winners
     points = lambda c: sum(POINTS[k] for k in c)  # noqa: E731
     if need <= 0:
-        return Play(seat=seat, pieces=max(pool, key=points))  # shed strength safely
-    return Play(seat=seat, pieces=min(pool, key=points))  # keep strength for later
+        return _play(seat, max(pool, key=points))  # shed strength safely
+    return _play(seat, min(pool, key=points))  # keep strength for later
 
 
 def _strategic(view: dict[str, Any], seat: int, rng: HashRng) -> Command:

@@ -30,8 +30,9 @@ def shuffled_deck(seed: str) -> list[str]:
     """Fisher–Yates driven by SHA-256(seed + ':' + counter) (see module docstring)."""
     deck = list(DECK)
     sha = hashlib.sha256
+    prefix = f"{seed}:".encode()  # utf8(seed + ":" + str(c)) == utf8(seed + ":") + ascii(c)
     for c, i in enumerate(range(len(deck) - 1, 0, -1)):
-        r = int.from_bytes(sha(f"{seed}:{c}".encode()).digest()[:8], "big")
+        r = int.from_bytes(sha(prefix + b"%d" % c).digest()[:8], "big")
         j = r % (i + 1)
         deck[i], deck[j] = deck[j], deck[i]
     return deck

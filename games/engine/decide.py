@@ -25,8 +25,8 @@ from .commands import (
 from .dealing import commitment, deal_from_seed
 from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
-from .events import Event
-from .evolve import evolve, remember
+from .events import Event, make_event
+from .evolve import _evolve, remember
 from .pieces import POINTS, is_weak_hand
 from .plays import PlayType, analyse, resolve_turn
 from .scoring import base_score, ranking, winners
@@ -55,11 +55,11 @@ class _Emitter:
     def emit(self, type_: str, data: dict[str, Any], player_action: bool = False) -> None:
         if player_action and self.auto is not None:
             data["auto"] = self.auto
-        ev = Event(type_, data)
+        ev = make_event(type_, data)
         self.events.append(ev)
         before = self.state
-        self.state = evolve(before, ev)
-        remember(ev, before, self.state)
+        self.state = after = _evolve(before, ev)
+        remember(ev, before, after)
 
 
 def _need_seed(seed: str) -> None:
@@ -185,8 +185,11 @@ def _play(em: _Emitter, c: Play) -> None:
             raise RuleViolation("already_played", "You have already played in this turn.")
         raise RuleViolation("not_your_turn", "It is not your turn to play.")
     pieces = c.pieces
-    if not isinstance(pieces, (tuple, list)) or not all(isinstance(p, str) for p in pieces):
+    if not isinstance(pieces, (tuple, list)):
         raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
+    for p in pieces:
+        if not isinstance(p, str):
+            raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
     for p in pieces:
         if p not in POINTS:
             raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
@@ -209,7 +212,7 @@ def _play(em: _Emitter, c: Play) -> None:
     elif len(pieces) != s.required_count:
         raise RuleViolation("wrong_piece_count",
                             f"You must play exactly {s.required_count} piece(s) in this turn.")
-    em.emit("played", {"seat": seat, "pieces": list(pieces), "play_type": ptype.value,
+    em.emit("played", {"seat": seat, "pieces": list(pieces), "play_type": ptype._value_,
                        "value": value}, player_action=True)
     st = em.state
     if len(st.turn_plays) < SEATS:

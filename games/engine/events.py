@@ -33,3 +33,15 @@ class Event:
 
     type: str
     data: dict[str, Any]
+
+
+_new = object.__new__
+
+
+def make_event(type_: str, data: dict[str, Any]) -> Event:
+    """``Event(type_, data)`` without the frozen-dataclass __init__ cost (decide's hot path)."""
+    ev = _new(Event)
+    d = ev.__dict__
+    d["type"] = type_
+    d["data"] = data
+    return ev

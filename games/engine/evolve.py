@@ -15,8 +15,9 @@ from .state import (
     Phase,
     RoundResult,
     SeatScore,
-    TurnPlay,
-    TurnResult,
+    copy_state,
+    make_turn_play,
+    make_turn_result,
     replace,
 )
 
@@ -25,7 +26,9 @@ _ZERO4 = (0, 0, 0, 0)
 
 
 def _set(t: tuple, i: int, v: object) -> tuple:
-    return t[:i] + (v,) + t[i + 1:]
+    lst = list(t)
+    lst[i] = v
+    return tuple(lst)
 
 
 def _game_started(s: GameState, d: dict) -> GameState:
@@ -59,7 +62,9 @@ def _redeal_offered(s: GameState, d: dict) -> GameState:
 
 
 def _redeal_decided(s: GameState, d: dict) -> GameState:
-    return replace(s, redeal_decisions=_set(s.redeal_decisions, d["seat"], d["accept"]))
+    new, nd = copy_state(s)
+    nd["redeal_decisions"] = _set(s.redeal_decisions, d["seat"], d["accept"])
+    return new
 
 
 def _redeal_won(s: GameState, d: dict) -> GameState:
@@ -77,7 +82,9 @@ def _deal_stands(s: GameState, d: dict) -> GameState:
 
 
 def _declared(s: GameState, d: dict) -> GameState:
-    return replace(s, declarations=_set(s.declarations, d["seat"], d["value"]))
+    new, nd = copy_state(s)
+    nd["declarations"] = _set(s.declarations, d["seat"], d["value"])
+    return new
 
 
 def _phase_changed(s: GameState, d: dict) -> GameState:
@@ -88,35 +95,36 @@ def _phase_changed(s: GameState, d: dict) -> GameState:
     return replace(s, phase=to)
 
 
-def _remove(hand: tuple[str, ...], pieces: Iterable[str]) -> tuple[str, ...]:
-    h = list(hand)
-    for p in pieces:
-        h.remove(p)
-    return tuple(h)
-
-
 def _played(s: GameState, d: dict) -> GameState:
     seat = d["seat"]
     pieces = tuple(d["pieces"])
-    tp = TurnPlay(seat, pieces, d["play_type"], d["value"])
-    return replace(
-        s, hands=_set(s.hands, seat, _remove(s.hands[seat], pieces)),
-        turn_plays=s.turn_plays + (tp,),
-        required_count=len(pieces) if s.required_count is None else s.required_count,
-        played_this_round=s.played_this_round + pieces,
-    )
+    hands = s.hands
+    hand = list(hands[seat])
+    for p in pieces:
+        hand.remove(p)
+    new_hands = list(hands)
+    new_hands[seat] = tuple(hand)
+    new, nd = copy_state(s)
+    nd["hands"] = tuple(new_hands)
+    nd["turn_plays"] = s.turn_plays + (make_turn_play(seat, pieces, d["play_type"], d["value"]),)
+    if s.required_count is None:
+        nd["required_count"] = len(pieces)
+    nd["played_this_round"] = s.played_this_round + pieces
+    return new
 
 
 def _turn_won(s: GameState, d: dict) -> GameState:
     seat, piles = d["seat"], d["piles"]
-    result = TurnResult(d["turn"], seat, piles, s.turn_plays)
-    return replace(
-        s, captured=_set(s.captured, seat, s.captured[seat] + piles),
-        turns_won=_set(s.turns_won, seat, s.turns_won[seat] + 1),
-        piles_captured=_set(s.piles_captured, seat, s.piles_captured[seat] + piles),
-        last_turn=result, leader=seat, turn_plays=(), required_count=None,
-        turn_number=s.turn_number + 1,
-    )
+    new, nd = copy_state(s)
+    nd["captured"] = _set(s.captured, seat, s.captured[seat] + piles)
+    nd["turns_won"] = _set(s.turns_won, seat, s.turns_won[seat] + 1)
+    nd["piles_captured"] = _set(s.piles_captured, seat, s.piles_captured[seat] + piles)
+    nd["last_turn"] = make_turn_result(d["turn"], seat, piles, s.turn_plays)
+    nd["leader"] = seat
+    nd["turn_plays"] = ()
+    nd["required_count"] = None
+    nd["turn_number"] = s.turn_number + 1
+    return new
 
 
 def _round_scored(s: GameState, d: dict) -> GameState:
@@ -184,6 +192,11 @@ def evolve(state: GameState, event: Event) -> GameState:
     hit = _MEMO.get(id(event))
     if hit is not None and hit[0] is event and hit[1] is state:
         return hit[2]
+    return _evolve(state, event)
+
+
+def _evolve(state: GameState, event: Event) -> GameState:
+    """evolve without the memo lookup (decide's own fold: its events are always new)."""
     handler = _HANDLERS.get(event.type)
     if handler is None:
         raise RuleViolation("unknown_event", f"Unknown event type {event.type!r}.")

@@ -69,14 +69,28 @@ def _analyse(key: tuple[str, ...]) -> tuple[PlayType, int]:
     return PlayType.INVALID, 0
 
 
+# Second-level cache keyed by the tuple exactly as given (any order), so the
+# common call with an already-seen tuple skips sorting. Emptied when full.
+_AS_GIVEN: dict[tuple[str, ...], tuple[PlayType, int]] = {}
+_AS_GIVEN_LIMIT = 50_000
+
+
 def analyse(pieces: Sequence[str]) -> tuple[PlayType, int]:
     """(type, value) of a set of pieces; order does not matter; INVALID has value 0."""
+    if pieces.__class__ is tuple:
+        hit = _AS_GIVEN.get(pieces)
+        if hit is not None:
+            return hit
     key = tuple(sorted(pieces))
     hit = _CACHE.get(key)
     if hit is None:
         hit = _analyse(key)
         if len(_CACHE) < 100_000:
             _CACHE[key] = hit
+    if pieces.__class__ is tuple:
+        if len(_AS_GIVEN) >= _AS_GIVEN_LIMIT:
+            _AS_GIVEN.clear()
+        _AS_GIVEN[pieces] = hit
     return hit
 
 
@@ -124,39 +138,69 @@ def resolve_turn(plays: Sequence[Sequence[str]]) -> int:
     return best
 
 
+_SINGLES_PAIRS: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...] = tuple(
+    (k, ((), ((k,),), ((k,), (k, k)))) for k in KINDS)
+_COLOUR_KINDS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (colour, f"SOLDIER_{colour}",
+     tuple(f"{n}_{colour}" for n in ("GENERAL", "ADVISOR", "ELEPHANT")),
+     tuple(f"{n}_{colour}" for n in ("CHARIOT", "HORSE", "CANNON")))
+    for colour in ("RED", "BLACK"))
+# (colour, soldiers capped at 5, the six straight kinds' counts capped at 2)
+# -> that colour's multi-piece plays; at most 2 x 6 x 3**6 keys, filled lazily.
+_COMBOS: dict[tuple[str, int, int, int, int, int, int, int], tuple[tuple[str, ...], ...]] = {}
+
+
+def _colour_combos(colour: str, soldiers: int, cs: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+    """The multi-piece plays of one colour, given its capped counts (the structural rules)."""
+    out: list[tuple[str, ...]] = []
+    s = f"SOLDIER_{colour}"
+    for n in (3, 4, 5):
+        if soldiers >= n:
+            out.append((s,) * n)
+    for g, group in enumerate((("GENERAL", "ADVISOR", "ELEPHANT"), ("CHARIOT", "HORSE", "CANNON"))):
+        ks = [f"{name}_{colour}" for name in group]
+        gc = cs[3 * g: 3 * g + 3]
+        if min(gc) < 1:
+            continue
+        out.append(tuple(ks))
+        for i in range(3):  # one doubled: 2-1-1
+            if gc[i] >= 2:
+                out.append(tuple(ks[j] for j in range(3) for _ in range(2 if j == i else 1)))
+        for i in range(3):  # one single: 2-2-1
+            if all(gc[j] >= 2 for j in range(3) if j != i):
+                out.append(tuple(ks[j] for j in range(3) for _ in range(1 if j == i else 2)))
+        if all(c >= 2 for c in gc) and group[0] == "CHARIOT":
+            out.append(tuple(k for k in ks for _ in range(2)))
+    return tuple(out)
+
+
 def valid_plays(hand: Sequence[str]) -> list[tuple[str, ...]]:
     """Every distinct valid play that can be formed from a hand (pieces sorted by kind order).
 
-    Built structurally rather than by testing all subsets, because bots call
-    it on every lead.
+    Order: singles and pairs by kind (strongest first), then red then black
+    soldier sets and straights. Built structurally rather than by testing all
+    subsets, because bots call it on every lead; each colour's multi-piece
+    plays depend only on a few capped counts and are memoised by them.
     """
-    count = Counter(hand)
+    count: dict[str, int] = {}
+    get = count.get
+    for k in hand:
+        count[k] = get(k, 0) + 1
     out: list[tuple[str, ...]] = []
-    for k in KINDS:
-        c = count.get(k, 0)
-        if c >= 1:
-            out.append((k,))
-        if c >= 2:
-            out.append((k, k))
-    for colour in ("RED", "BLACK"):
-        s = f"SOLDIER_{colour}"
-        for n in (3, 4, 5):
-            if count.get(s, 0) >= n:
-                out.append((s,) * n)
-        for group in (("GENERAL", "ADVISOR", "ELEPHANT"), ("CHARIOT", "HORSE", "CANNON")):
-            ks = [f"{name}_{colour}" for name in group]
-            cs = [min(count.get(k, 0), 2) for k in ks]
-            if min(cs) < 1:
-                continue
-            out.append(tuple(ks))
-            for i in range(3):  # one doubled: 2-1-1
-                if cs[i] >= 2:
-                    out.append(tuple(ks[j] for j in range(3) for _ in range(2 if j == i else 1)))
-            for i in range(3):  # one single: 2-2-1
-                if all(cs[j] >= 2 for j in range(3) if j != i):
-                    out.append(tuple(ks[j] for j in range(3) for _ in range(1 if j == i else 2)))
-            if all(c >= 2 for c in cs) and group[0] == "CHARIOT":
-                out.append(tuple(k for k in ks for _ in range(2)))
+    for k, by_count in _SINGLES_PAIRS:
+        c = get(k)
+        if c:
+            out += by_count[c if c < 2 else 2]
+    for colour, s, (k1, k2, k3), (k4, k5, k6) in _COLOUR_KINDS:
+        n, c1, c2, c3, c4, c5, c6 = (get(s, 0), get(k1, 0), get(k2, 0), get(k3, 0),
+                                     get(k4, 0), get(k5, 0), get(k6, 0))
+        key = (colour, n if n < 5 else 5, c1 if c1 < 2 else 2, c2 if c2 < 2 else 2,
+               c3 if c3 < 2 else 2, c4 if c4 < 2 else 2, c5 if c5 < 2 else 2,
+               c6 if c6 < 2 else 2)
+        combos = _COMBOS.get(key)
+        if combos is None:
+            combos = _COMBOS[key] = _colour_combos(colour, key[1], key[2:])
+        out += combos
     return out
 
 

@@ -123,26 +123,72 @@ class GameState:
         return cls()
 
 
+_new = object.__new__
+
+
 def replace(state: GameState, **changes: object) -> GameState:
     """A faster ``dataclasses.replace`` (no __init__/validation); evolve calls it a lot."""
-    new = object.__new__(GameState)
-    d = dict(state.__dict__)
+    new = _new(GameState)
+    d = new.__dict__
+    d.update(state.__dict__)
     d.update(changes)
-    new.__dict__.update(d)
     return new
+
+
+def copy_state(state: GameState) -> tuple[GameState, dict[str, object]]:
+    """A shallow copy of ``state`` and its field dict, for evolve to set fields in place.
+
+    The copy is not shared yet, so writing into the returned dict is the
+    cheapest way to build the next (still immutable-by-convention) state.
+    """
+    new = _new(GameState)
+    d = new.__dict__
+    d.update(state.__dict__)
+    return new, d
+
+
+def make_turn_play(seat: int, pieces: tuple[str, ...], play_type: str, value: int) -> TurnPlay:
+    """``TurnPlay(seat, pieces, play_type, value)`` without the frozen-dataclass __init__ cost."""
+    tp = _new(TurnPlay)
+    d = tp.__dict__
+    d["seat"] = seat
+    d["pieces"] = pieces
+    d["play_type"] = play_type
+    d["value"] = value
+    return tp
+
+
+def make_turn_result(turn: int, winner: int, piles: int,
+                     plays: tuple[TurnPlay, ...]) -> TurnResult:
+    """``TurnResult(turn, winner, piles, plays)``, built the same cheap way."""
+    tr = _new(TurnResult)
+    d = tr.__dict__
+    d["turn"] = turn
+    d["winner"] = winner
+    d["piles"] = piles
+    d["plays"] = plays
+    return tr
+
+
+_ORDERS: dict[int, tuple[int, ...]] = {
+    s: tuple((s + i) % SEATS for i in range(SEATS)) for s in range(SEATS)}
 
 
 def play_order(start: int) -> tuple[int, ...]:
     """Seats rotated so ``start`` is first, then ascending with wrap-around."""
-    return tuple((start + i) % SEATS for i in range(SEATS))
+    order = _ORDERS.get(start)
+    if order is None or start.__class__ is not int:
+        return tuple((start + i) % SEATS for i in range(SEATS))
+    return order
 
 
 def current_declarer(state: GameState) -> int | None:
     """The seat that must declare next, or None outside DECLARATION."""
     if state.phase is not Phase.DECLARATION or state.round_starter is None:
         return None
+    declarations = state.declarations
     for s in play_order(state.round_starter):
-        if state.declarations[s] is None:
+        if declarations[s] is None:
             return s
     return None
 
@@ -151,9 +197,10 @@ def declared_in_order(state: GameState) -> list[int]:
     """Declarations made so far this round, in declaration order."""
     if state.round_starter is None:
         return []
+    declarations = state.declarations
     out = []
     for s in play_order(state.round_starter):
-        v = state.declarations[s]
+        v = declarations[s]
         if v is None:
             break
         out.append(v)
@@ -171,7 +218,8 @@ def awaiting(state: GameState) -> tuple[int, ...]:
     """Seats that may act right now (several only during a redeal offer)."""
     phase = state.phase
     if phase is Phase.TURN:
-        return (current_player(state),)  # type: ignore[return-value]
+        leader = state.leader
+        return (None if leader is None else (leader + len(state.turn_plays)) % SEATS,)  # type: ignore[return-value]
     if phase is Phase.DECLARATION:
         d = current_declarer(state)
         return () if d is None else (d,)

@@ -17,15 +17,26 @@ from .state import (
     TurnPlay,
     awaiting,
     current_declarer,
-    current_player,
     declared_in_order,
-    pending_system_action,
 )
+
+_PREPARATION = Phase.PREPARATION
+_DECLARATION = Phase.DECLARATION
+_TURN = Phase.TURN
+_SCORING = Phase.SCORING
+_GAME_OVER = Phase.GAME_OVER
+_PHASE_VALUE = {p: p.value for p in Phase}
+_SEATS = tuple(range(SEATS))
 
 
 def _play_dict(tp: TurnPlay) -> dict[str, Any]:
     return {"seat": tp.seat, "pieces": list(tp.pieces), "play_type": tp.play_type,
             "value": tp.value}
+
+
+def _plays(plays: tuple[TurnPlay, ...]) -> list[dict[str, Any]]:
+    return [{"seat": tp.seat, "pieces": list(tp.pieces), "play_type": tp.play_type,
+             "value": tp.value} for tp in plays]
 
 
 def _allowed(state: GameState, seat: int | None, waiting: tuple[int, ...]) -> dict[str, Any]:
@@ -34,34 +45,64 @@ def _allowed(state: GameState, seat: int | None, waiting: tuple[int, ...]) -> di
     if seat is None or seat not in waiting:
         return allowed
     phase = state.phase
-    if phase is Phase.PREPARATION:
+    if phase is _PREPARATION:
         allowed["redeal"] = True
-    elif phase is Phase.DECLARATION:
+    elif phase is _DECLARATION:
         bad = forbidden_declarations(declared_in_order(state), state.zero_streaks[seat])
-        allowed["declare"] = [v for v in range(9) if v not in bad]
-        allowed["declare_forbidden"] = {str(v): msg for v, (_, msg) in sorted(bad.items())}
-    elif phase is Phase.TURN:
+        if bad:
+            allowed["declare"] = [v for v in range(9) if v not in bad]
+            allowed["declare_forbidden"] = {str(v): msg for v, (_, msg) in sorted(bad.items())}
+        else:
+            allowed["declare"] = [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    elif phase is _TURN:
         lead = not state.turn_plays
         allowed["play"] = {"count": None if lead else state.required_count, "lead": lead}
     return allowed
+
+
+# The last scored round changes once per round but is shown in every view: its
+# rows are built once (per RoundResult object) and each view gets fresh copies
+# (dict() of a flat dict is much cheaper than building it from the dataclasses),
+# so no two views ever share a mutable container.
+_last_round_rows: tuple[object, tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]] = (
+    None, (), ())
+
+
+def _last_round(lr: Any) -> dict[str, Any]:
+    global _last_round_rows
+    cached = _last_round_rows
+    if cached[0] is not lr:
+        cached = (lr,
+                  tuple({"seat": x.seat, "declared": x.declared, "captured": x.captured,
+                         "base": x.base, "multiplier": x.multiplier, "score": x.score,
+                         "total": x.total} for x in lr.seats),
+                  tuple({"deal": d.deal, "seed": d.seed, "commitment": d.commitment}
+                        for d in lr.deals))
+        _last_round_rows = cached
+    return {"round": lr.round, "multiplier": lr.multiplier,
+            "seats": [dict(x) for x in cached[1]], "deals": [dict(d) for d in cached[2]]}
 
 
 def view(state: GameState, seat: int | None) -> dict[str, Any]:
     """The JSON-safe picture of the game for ``seat`` (None = spectator, no hands)."""
     if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
         raise ValueError("seat must be 0..3 or None")
-    waiting = awaiting(state)
     phase = state.phase
+    if phase is _TURN:
+        leader = state.leader
+        mover = None if leader is None else (leader + len(state.turn_plays)) % SEATS
+        waiting: tuple[int, ...] = (mover,)  # type: ignore[assignment]
+    else:
+        waiting = awaiting(state)
+        mover = current_declarer(state)
+    revealed = phase is _SCORING or phase is _GAME_OVER
     current = len(state.deals)
-    deals = []
-    for d in state.deals:
-        entry: dict[str, Any] = {"deal": d.deal, "commitment": d.commitment, "seed": None}
-        # a thrown-in deal (redeal) is public, the current one is not until scored
-        if d.deal < current or phase in (Phase.SCORING, Phase.GAME_OVER):
-            entry["seed"] = d.seed
-        deals.append(entry)
+    deals = [{"deal": d.deal, "commitment": d.commitment,
+              # a thrown-in deal (redeal) is public, the current one is not until scored
+              "seed": d.seed if d.deal < current or revealed else None}
+             for d in state.deals]
     redeal = None
-    if phase is Phase.PREPARATION and state.weak_seats:
+    if phase is _PREPARATION and state.weak_seats:
         redeal = {
             "open": state.redeal_open,
             "weak_seats": list(state.weak_seats),
@@ -70,22 +111,15 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
             and state.redeal_decisions[seat] is None and state.redeal_open,
         }
     lt = state.last_turn
-    last_turn = None if lt is None else {
-        "turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
-        "plays": [_play_dict(tp) for tp in lt.plays],
-    }
     lr = state.last_round
-    last_round = None if lr is None else {
-        "round": lr.round, "multiplier": lr.multiplier,
-        "seats": [{"seat": x.seat, "declared": x.declared, "captured": x.captured,
-                   "base": x.base, "multiplier": x.multiplier, "score": x.score,
-                   "total": x.total} for x in lr.seats],
-        "deals": [{"deal": d.deal, "seed": d.seed, "commitment": d.commitment}
-                  for d in lr.deals],
-    }
-    mover = current_player(state) if phase is Phase.TURN else current_declarer(state)
+    if phase is _PREPARATION and state.redeal_open:
+        pending: str | None = "close_redeal_window"
+    elif phase is _SCORING:
+        pending = "start_next_round"
+    else:
+        pending = None
     return {
-        "phase": phase.value,
+        "phase": _PHASE_VALUE[phase],
         "round": state.round_number,
         "multiplier": state.multiplier,
         "target_score": state.target_score,
@@ -98,7 +132,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         "leader": state.leader,
         "awaiting": list(waiting),
         "current_seat": mover,
-        "pending_system_action": pending_system_action(state),
+        "pending_system_action": pending,
         "declarations": list(state.declarations),
         "captured": list(state.captured),
         "totals": list(state.totals),
@@ -107,17 +141,21 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
             "number": state.turn_number,
             "leader": state.leader,
             "required_count": state.required_count,
-            "plays": [_play_dict(tp) for tp in state.turn_plays],
-        } if phase is Phase.TURN else None,
-        "last_turn": last_turn,
+            "plays": _plays(state.turn_plays),
+        } if phase is _TURN else None,
+        "last_turn": None if lt is None else {
+            "turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
+            "plays": _plays(lt.plays),
+        },
         "played_this_round": list(state.played_this_round),
         "redeal": redeal,
         "deals": deals,
-        "last_round": last_round,
+        "last_round": None if lr is None else _last_round(lr),
         "game_over": {"ranking": list(state.ranking), "winners": list(state.winners)}
-        if phase is Phase.GAME_OVER else None,
-        "stats": [{"perfect_rounds": state.perfect_rounds[s], "turns_won": state.turns_won[s],
-                   "piles_captured": state.piles_captured[s]} for s in range(SEATS)],
+        if phase is _GAME_OVER else None,
+        "stats": [{"perfect_rounds": a, "turns_won": b, "piles_captured": c}
+                  for a, b, c in zip(state.perfect_rounds, state.turns_won,
+                                     state.piles_captured, strict=True)],
         "allowed": _allowed(state, seat, waiting),
     }
 
