@@ -28,10 +28,21 @@ from liaptui.correlation import bound_correlation_id, current_correlation_id
 from liaptui.json import dumps
 from liaptui.logging_setup import get_logger
 from monitoring import recorder
-from monitoring.levers import current_levers
+from monitoring.levers import current_levers, fresh_cached_levers
 from monitoring.security import record_security_event
 
 ws_log = get_logger("websocket")
+
+
+def run_sync(func: Any) -> Any:
+    """Run a service in a worker thread. Not thread-sensitive: rooms are
+    independent and optimistic concurrency orders writers of one room, so
+    sockets must not queue behind one another in a single thread."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+async def levers_now() -> Any:
+    return fresh_cached_levers() or await run_sync(current_levers)()
 TOUCH_EVERY = 15.0
 _open_sockets = 0
 _background: set[asyncio.Task] = set()
@@ -61,7 +72,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
         self.address = _client_address(self.scope)
         self.last_touch = time.monotonic()
         self.counted = False
-        levers = await database_sync_to_async(current_levers)()
+        levers = await levers_now()
         if self.address in levers.blocked_addresses:
             record_security_event("blocked_address", address=self.address, path=self.scope.get("path"))
             await self.close(code=4403)
@@ -88,7 +99,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         started = time.perf_counter()
-        levers = await database_sync_to_async(current_levers)()
+        levers = await levers_now()
         refused_by = allow_message(self, levers)
         if refused_by:
             recorder.rate_limited(refused_by)
@@ -108,7 +119,7 @@ class BaseConsumer(AsyncWebsocketConsumer):
         recorder.ws_message("in", message.type)
         if time.monotonic() - self.last_touch > TOUCH_EVERY:
             self.last_touch = time.monotonic()
-            await database_sync_to_async(services.connection_touch)(channel_name=self.channel_name)
+            await run_sync(services.connection_touch)(channel_name=self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
             await self.handle(message)
         recorder.ws_roundtrip(time.perf_counter() - started)
@@ -134,7 +145,7 @@ class LobbyConsumer(BaseConsumer):
             return
         self.pending_refresh = False
         await self.channel_layer.group_add(LOBBY_GROUP, self.channel_name)
-        await database_sync_to_async(services.connection_open)(
+        await run_sync(services.connection_open)(
             channel_name=self.channel_name, room=None, player=None, address=self.address, kind="lobby"
         )
         await self.send_rooms()
@@ -142,10 +153,10 @@ class LobbyConsumer(BaseConsumer):
     async def disconnect(self, code: int) -> None:
         await self.release()
         await self.channel_layer.group_discard(LOBBY_GROUP, self.channel_name)
-        await database_sync_to_async(services.connection_close)(channel_name=self.channel_name)
+        await run_sync(services.connection_close)(channel_name=self.channel_name)
 
     async def send_rooms(self) -> None:
-        rooms = await database_sync_to_async(selectors.lobby_rooms)()
+        rooms = await run_sync(selectors.lobby_rooms)()
         await self.send_json({"type": "rooms", "rooms": rooms})
 
     async def handle(self, message: ClientMessage) -> None:
@@ -175,20 +186,21 @@ class RoomConsumer(BaseConsumer):
         self.room = None
         self.player = None
         self.sent_version = -1
-        self.sent_event_version = -1
+        self.sent_event_versions: set[int] = set()
+        self.sent_event_floor = -1
         code = self.scope["url_route"]["kwargs"]["code"]
-        self.room = await database_sync_to_async(selectors.room_by_code)(code)
+        self.room = await run_sync(selectors.room_by_code)(code)
         if self.room is None:
             await self.send_error("room_not_found", f"There is no room with code {code[:12]!r}.")
             await self.close(code=4404)
             return
-        self.player = await database_sync_to_async(selectors.player_from_session)(self.scope.get("session"))
+        self.player = await run_sync(selectors.player_from_session)(self.scope.get("session"))
         self.player_id = str(self.player.id) if self.player else None
         self.group = room_group(str(self.room.id))
         await self.channel_layer.group_add(self.group, self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
             try:
-                await database_sync_to_async(services.connection_open)(
+                await run_sync(services.connection_open)(
                     channel_name=self.channel_name, room=self.room, player=self.player, address=self.address
                 )
             except RuleViolation:
@@ -204,7 +216,7 @@ class RoomConsumer(BaseConsumer):
         if getattr(self, "room", None) is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
-        await database_sync_to_async(services.connection_close)(channel_name=self.channel_name)
+        await run_sync(services.connection_close)(channel_name=self.channel_name)
         ws_log.info("disconnected", room_id=str(self.room.id), details={"player": self.player_id, "code": code})
         if self.player_id:
             task = asyncio.ensure_future(self._presence_later(self.room, self.player_id))
@@ -215,7 +227,7 @@ class RoomConsumer(BaseConsumer):
     async def _presence_later(room: Any, player_id: str) -> None:
         await asyncio.sleep(settings.LIAPTUI["DISCONNECT_GRACE"])
         try:
-            await database_sync_to_async(services.presence_check)(
+            await run_sync(services.presence_check)(
                 room=room, player_id=player_id, stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"]
             )
         except Exception:  # noqa: BLE001 - the stale-connection sweep is the backstop
@@ -223,7 +235,7 @@ class RoomConsumer(BaseConsumer):
 
     async def send_state(self, state: Any = None) -> None:
         if state is None:
-            state = await database_sync_to_async(room_state_load)(self.room.stream_id)
+            state = await run_sync(room_state_load)(self.room.stream_id)
         if state.version <= self.sent_version:
             return
         self.sent_version = state.version
@@ -242,7 +254,7 @@ class RoomConsumer(BaseConsumer):
             return
         actor = Actor(player_id=self.player_id, name=self.player.name)
         try:
-            result = await database_sync_to_async(services.room_command)(
+            result = await run_sync(services.room_command)(
                 room=self.room, actor=actor, command=message.command
             )
         except RuleViolation as exc:
@@ -256,17 +268,25 @@ class RoomConsumer(BaseConsumer):
         await self.send_state(result.state)
 
     async def send_events(self, version: int, events: list[dict[str, Any]]) -> None:
-        """Each change's events once per socket, before the state they lead to."""
-        if version <= self.sent_event_version:
+        """Each change's events exactly once per socket.
+
+        Changes can reach a socket out of order (its own command's result
+        may overtake the broadcast of the change before it), so this keeps
+        the recent versions sent rather than only the highest one.
+        """
+        if version in self.sent_event_versions or version <= self.sent_event_floor:
             return
-        self.sent_event_version = version
+        self.sent_event_versions.add(version)
+        if len(self.sent_event_versions) > 256:
+            self.sent_event_floor = min(self.sent_event_versions)
+            self.sent_event_versions.discard(self.sent_event_floor)
         await self.send_json({"type": "event", "version": version, "events": events})
 
     async def room_changed(self, event: dict[str, Any]) -> None:
+        if event.get("events"):
+            await self.send_events(event["version"], event["events"])
         if event["version"] <= self.sent_version:
             return
         state = room_state_from_dict(event["state"])
         cache_put(self.room.stream_id, state)
-        if event.get("events"):
-            await self.send_events(event["version"], event["events"])
         await self.send_state(state)

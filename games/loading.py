@@ -43,9 +43,16 @@ def cache_clear() -> None:
         _cache.clear()
 
 
-def room_state_load(stream_id: str, *, use_cache: bool = True) -> RoomState:
-    """The room's current state, from cache/snapshot plus the events after it."""
+def room_state_load(stream_id: str, *, use_cache: bool = True, trust_cache: bool = False) -> RoomState:
+    """The room's current state, from cache/snapshot plus the events after it.
+
+    ``trust_cache`` returns a cached state without asking the stream whether
+    something newer exists: for writers, whose append checks the version
+    anyway and who reload on a conflict (the hot path saves a query).
+    """
     state = cache_get(stream_id) if use_cache else None
+    if state is not None and trust_cache:
+        return state
     if state is None:
         snapshot = es_selectors.snapshot_latest(stream_id)
         state = room_state_from_dict(snapshot.state) if snapshot else RoomState()

@@ -74,6 +74,8 @@ async def _advance(room_id: str, version: int) -> None:
 
     try:
         with bound_correlation_id(None, room_id=room_id):
-            await database_sync_to_async(room_advance)(room_id=room_id, expected_version=version)
+            await database_sync_to_async(room_advance, thread_sensitive=False)(
+                room_id=room_id, expected_version=version
+            )
     except Exception:  # noqa: BLE001 - a timer must never crash the loop; the sweep retries
         log.exception("room_advance_failed", room_id=room_id, version=version)

@@ -145,6 +145,14 @@ def current_levers() -> Levers:
     return levers
 
 
+def fresh_cached_levers() -> Levers | None:
+    """The cached levers if still fresh, else None: lets async code skip a thread hop."""
+    cached = _cached
+    if cached is not None and time.monotonic() - cached[0] <= CACHE_SECONDS:
+        return cached[1]
+    return None
+
+
 def forget_cached_levers() -> None:
     """Tests and the admin call this to make a change visible at once in this process."""
     global _cached

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def json_log_lines():
     """Capture the JSON log lines (the configured formatter) whatever stdout is now."""
+    import liaptui.asgi  # noqa: F401 - its django.setup() re-applies LOGGING: do it before attaching
+
     root = logging.getLogger()
     formatter = next(h.formatter for h in root.handlers if h.formatter is not None)
     stream = io.StringIO()
