@@ -121,7 +121,16 @@ class BaseConsumer(AsyncWebsocketConsumer):
             self.last_touch = time.monotonic()
             await run_sync(services.connection_touch)(channel_name=self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
-            await self.handle(message)
+            try:
+                await self.handle(message)
+            except Exception:  # noqa: BLE001 - one bad message must not kill the socket
+                recorder.error("internal")
+                get_logger("error").exception("message_failed", details={"type": message.type})
+                await self.send_error(
+                    "internal_error", "The server could not process this message; please try again.",
+                    message.ref,
+                )
+                return
         recorder.ws_roundtrip(time.perf_counter() - started)
 
     def log_context(self) -> dict[str, Any]:

@@ -121,34 +121,51 @@ def _from_row(row: Any) -> Levers:
     )
 
 
-def _load() -> Levers:
-    """Read the levers row (the settings' defaults when there is none or it cannot be read)."""
+FAILURE_BACKOFF = 30.0  # seconds before retrying a read that failed (database down)
+_loading = threading.Lock()
+
+
+def _load() -> tuple[Levers, bool]:
+    """Read the levers row: (levers, read ok). Defaults when there is no row."""
     try:
         from monitoring.models import LeverSettings
 
         row = LeverSettings.objects.filter(pk=LeverSettings.SINGLETON_PK).first()
     except Exception:  # noqa: BLE001 - no table yet / database down / DB access not allowed
-        return _defaults()
-    return _defaults() if row is None else _from_row(row)
+        return _defaults(), False
+    return (_defaults() if row is None else _from_row(row)), True
 
 
 def current_levers() -> Levers:
-    """The levers in force (read at most every ``CACHE_SECONDS`` per process)."""
+    """The levers in force (read at most every ``CACHE_SECONDS`` per process).
+
+    Never makes many requests wait on a slow or dead database: while one
+    thread re-reads the row the others keep the last known levers, and a
+    failed read keeps them (or the defaults) for ``FAILURE_BACKOFF`` seconds,
+    so health probes still answer quickly during a database outage.
+    """
     global _cached
-    now = time.monotonic()
     cached = _cached
-    if cached is not None and now - cached[0] <= CACHE_SECONDS:
+    if cached is not None and time.monotonic() < cached[0]:
         return cached[1]
-    levers = _load()
-    with _lock:
-        _cached = (time.monotonic(), levers)
-    return levers
+    if not _loading.acquire(blocking=cached is None):
+        return cached[1]  # another thread is refreshing: the last value will do
+    try:
+        levers, ok = _load()
+        if not ok and cached is not None:
+            levers = cached[1]
+        expires = time.monotonic() + (CACHE_SECONDS if ok else FAILURE_BACKOFF)
+        with _lock:
+            _cached = (expires, levers)
+        return levers
+    finally:
+        _loading.release()
 
 
 def fresh_cached_levers() -> Levers | None:
     """The cached levers if still fresh, else None: lets async code skip a thread hop."""
     cached = _cached
-    if cached is not None and time.monotonic() - cached[0] <= CACHE_SECONDS:
+    if cached is not None and time.monotonic() < cached[0]:
         return cached[1]
     return None
 

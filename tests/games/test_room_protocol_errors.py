@@ -114,3 +114,18 @@ async def test_rate_limit_answers_rate_limited_not_silence(seated, settings) -> 
     forget_cached_levers()
     assert "rate_limited" in codes
     assert codes.count("pong") >= 5
+
+
+async def test_unexpected_server_failure_answers_internal_error_and_keeps_socket(seated, monkeypatch) -> None:
+    from games import services
+
+    _, _, guest_ws = seated
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "room_command", broken)
+    await _expect_error(guest_ws, {"type": "take_seat", "seat": 2}, "internal_error")
+    monkeypatch.undo()
+    await send(guest_ws, {"type": "ping", "id": "still-here"})
+    assert (await receive_until(guest_ws, lambda m: m["type"] == "pong"))["ref"] == "still-here"
