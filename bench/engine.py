@@ -66,13 +66,14 @@ def play_game(strategies: tuple[str, ...], seed: str, target: int, stats: Stats)
             stats.rounds += state.round_number
             return state
         n += 1
+        cmd_seed = f"{seed}:{n}"
         aw = awaiting(state)
         if aw:
             seat = aw[0]
-            cmd = choose_command(view(state, seat), strategies[seat], rng_seed=f"{seed}:{n}")
-            cmd = with_seed(cmd, f"{seed}:{n}")
+            cmd = choose_command(view(state, seat), strategies[seat], rng_seed=cmd_seed)
+            cmd = with_seed(cmd, cmd_seed)
         else:
-            cmd = StartNextRound(seed=f"{seed}:{n}")
+            cmd = StartNextRound(seed=cmd_seed)
 
 
 def throughput(strategy: str, games: int, target: int, repeat: int) -> None:

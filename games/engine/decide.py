@@ -175,10 +175,16 @@ def _declare(em: _Emitter, c: Declare) -> None:
                                   "leader": s.round_starter})
 
 
+_TURN = Phase.TURN
+_KINDS = frozenset(POINTS)
+
+
 def _play(em: _Emitter, c: Play) -> None:
     s = em.state
-    seat = _check_seat(c.seat)
-    if s.phase is not Phase.TURN:
+    seat = c.seat
+    if seat.__class__ is not int or not 0 <= seat < SEATS:
+        seat = _check_seat(seat)
+    if s.phase is not _TURN:
         raise RuleViolation("wrong_phase", "It is not time to play.")
     if current_player(s) != seat:
         if any(tp.seat == seat for tp in s.turn_plays):
@@ -187,12 +193,17 @@ def _play(em: _Emitter, c: Play) -> None:
     pieces = c.pieces
     if not isinstance(pieces, (tuple, list)):
         raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
-    for p in pieces:
-        if not isinstance(p, str):
-            raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
-    for p in pieces:
-        if p not in POINTS:
-            raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
+    try:
+        known = _KINDS.issuperset(pieces)  # fast path: every item is a kind string
+    except TypeError:  # an unhashable item
+        known = False
+    if not known:
+        for p in pieces:
+            if not isinstance(p, str):
+                raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
+        for p in pieces:
+            if p not in POINTS:
+                raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
     rest = list(s.hands[seat])
     for p in pieces:
         try:

@@ -153,11 +153,18 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         "last_round": None if lr is None else _last_round(lr),
         "game_over": {"ranking": list(state.ranking), "winners": list(state.winners)}
         if phase is _GAME_OVER else None,
-        "stats": [{"perfect_rounds": a, "turns_won": b, "piles_captured": c}
-                  for a, b, c in zip(state.perfect_rounds, state.turns_won,
-                                     state.piles_captured, strict=True)],
+        "stats": _stats(state.perfect_rounds, state.turns_won, state.piles_captured),
         "allowed": _allowed(state, seat, waiting),
     }
+
+
+def _stats(perfect: tuple[int, ...], won: tuple[int, ...],
+           piles: tuple[int, ...]) -> list[dict[str, int]]:
+    (p0, p1, p2, p3), (w0, w1, w2, w3), (c0, c1, c2, c3) = perfect, won, piles
+    return [{"perfect_rounds": p0, "turns_won": w0, "piles_captured": c0},
+            {"perfect_rounds": p1, "turns_won": w1, "piles_captured": c1},
+            {"perfect_rounds": p2, "turns_won": w2, "piles_captured": c2},
+            {"perfect_rounds": p3, "turns_won": w3, "piles_captured": c3}]
 
 
 def redact_event(event_type: str, data: dict[str, Any], seat: int | None) -> dict[str, Any]:
