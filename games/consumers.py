@@ -17,7 +17,7 @@ from django.conf import settings
 
 from games import scheduler, selectors, services
 from games.engine import RuleViolation
-from games.loading import cache_put, room_state_load
+from games.loading import cache_get, cache_put, room_state_load
 from games.presenters import state_message
 from games.protocol import ClientMessage, ProtocolError, parse_client_frame, peek_ref
 from games.publishing import LOBBY_GROUP, public_event, room_group
@@ -296,6 +296,9 @@ class RoomConsumer(BaseConsumer):
             await self.send_events(event["version"], event["events"])
         if event["version"] <= self.sent_version:
             return
-        state = room_state_from_dict(event["state"])
-        cache_put(self.room.stream_id, state)
+        # Sockets of one process share one decoded state per version.
+        state = cache_get(self.room.stream_id)
+        if state is None or state.version != event["version"]:
+            state = room_state_from_dict(event["state"])
+            cache_put(self.room.stream_id, state)
         await self.send_state(state)

@@ -11,7 +11,10 @@ from games.room_timing import DueAction
 
 def project_room(room: Room, state: RoomState, due: DueAction | None, now: datetime,
                  seats_changed: bool) -> None:
-    """Bring ``room``'s row (and its seats if they changed) up to ``state``."""
+    """Bring ``room``'s row (and its seats if they changed) up to ``state``.
+
+    One UPDATE of the fields a command can change (this runs on every move).
+    """
     room.version = state.version
     room.name = state.name or room.name
     room.host_id = state.host
@@ -31,7 +34,10 @@ def project_room(room: Room, state: RoomState, due: DueAction | None, now: datet
         room.game_finished_at = None
     if state.closed and room.closed_at is None:
         room.closed_at = now
-    room.save()
+    if room._state.adding:
+        room.save()
+    else:
+        Room.objects.filter(pk=room.pk).update(**{f: getattr(room, f) for f in _ROOM_FIELDS})
     if seats_changed:
         for index, info in enumerate(state.seats):
             Seat.objects.update_or_create(
@@ -45,3 +51,10 @@ def project_room(room: Room, state: RoomState, due: DueAction | None, now: datet
                     "away": info.away,
                 },
             )
+
+
+_ROOM_FIELDS = (
+    "version", "name", "host_id", "is_public", "settings", "status", "phase", "round_number",
+    "games_finished", "next_due_at", "pending_action", "last_activity_at", "game_started_at",
+    "game_finished_at", "closed_at",
+)
