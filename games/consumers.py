@@ -20,7 +20,8 @@ from games.engine import RuleViolation
 from games.loading import cache_get, cache_put, room_state_load
 from games.presenters import state_message
 from games.protocol import ClientMessage, ProtocolError, parse_client_frame, peek_ref
-from games.publishing import LOBBY_GROUP, public_event, room_group
+from games.publishing import LOBBY_GROUP, deferred_publishing, public_event, room_group, send_deferred
+from games.threads import service_executor
 from games.rate_limits import allow_message
 from games.room_rules import Actor
 from games.room_state import room_state_from_dict
@@ -38,7 +39,14 @@ def run_sync(func: Any) -> Any:
     """Run a service in a worker thread. Not thread-sensitive: rooms are
     independent and optimistic concurrency orders writers of one room, so
     sockets must not queue behind one another in a single thread."""
-    return database_sync_to_async(func, thread_sensitive=False)
+    return database_sync_to_async(func, thread_sensitive=False, executor=service_executor())
+
+
+async def run_service(func: Any, **kwargs: Any) -> Any:
+    """Run a writing service off the loop, then send what it published from the loop."""
+    result, messages = await run_sync(deferred_publishing(func))(**kwargs)
+    await send_deferred(messages)
+    return result
 
 
 async def levers_now() -> Any:
@@ -209,9 +217,8 @@ class RoomConsumer(BaseConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
             try:
-                await run_sync(services.connection_open)(
-                    channel_name=self.channel_name, room=self.room, player=self.player, address=self.address
-                )
+                await run_service(services.connection_open, channel_name=self.channel_name,
+                                  room=self.room, player=self.player, address=self.address)
             except RuleViolation:
                 pass  # e.g. read-only mode: the socket still gets the state
             ws_log.info("connected", details={"player": self.player_id, "address": self.address})
@@ -236,9 +243,8 @@ class RoomConsumer(BaseConsumer):
     async def _presence_later(room: Any, player_id: str) -> None:
         await asyncio.sleep(settings.LIAPTUI["DISCONNECT_GRACE"])
         try:
-            await run_sync(services.presence_check)(
-                room=room, player_id=player_id, stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"]
-            )
+            await run_service(services.presence_check, room=room, player_id=player_id,
+                              stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"])
         except Exception:  # noqa: BLE001 - the stale-connection sweep is the backstop
             get_logger("error").exception("presence_check_failed", room_id=str(room.id))
 
@@ -263,9 +269,8 @@ class RoomConsumer(BaseConsumer):
             return
         actor = Actor(player_id=self.player_id, name=self.player.name)
         try:
-            result = await run_sync(services.room_command)(
-                room=self.room, actor=actor, command=message.command
-            )
+            result = await run_service(services.room_command, room=self.room, actor=actor,
+                                       command=message.command)
         except RuleViolation as exc:
             recorder.error("rule")
             await self.send_error(exc.code, exc.message, message.ref)

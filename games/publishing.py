@@ -8,6 +8,8 @@ browser receives is built per connection by ``games.views_of``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -42,11 +44,14 @@ def public_event(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": type_, "data": shown}
 
 
-def publish_room_change(state: RoomState, events: list[tuple[str, dict[str, Any]]],
-                        correlation_id: str | None, lobby_changed: bool) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
+# When set (by ``deferred_publishing``), messages are collected for an async
+# caller to send on its own event loop instead of blocking this worker thread
+# until the loop is free to talk to the channel layer.
+_deferred: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar("deferred_publish", default=None)
+
+
+def room_change_messages(state: RoomState, events: list[tuple[str, dict[str, Any]]],
+                         correlation_id: str | None, lobby_changed: bool) -> list[tuple[str, dict[str, Any]]]:
     message = {
         "type": "room.changed",
         "version": state.version,
@@ -54,7 +59,42 @@ def publish_room_change(state: RoomState, events: list[tuple[str, dict[str, Any]
         "events": [public_event(t, d) for t, d in events],
         "correlation_id": correlation_id,
     }
-    send = async_to_sync(layer.group_send)
-    send(room_group(state.room_id), message)
+    out = [(room_group(state.room_id), message)]
     if lobby_changed:
-        send(LOBBY_GROUP, {"type": "lobby.changed"})
+        out.append((LOBBY_GROUP, {"type": "lobby.changed"}))
+    return out
+
+
+def publish_room_change(state: RoomState, events: list[tuple[str, dict[str, Any]]],
+                        correlation_id: str | None, lobby_changed: bool) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    messages = room_change_messages(state, events, correlation_id, lobby_changed)
+    box = _deferred.get()
+    if box is not None:
+        box.extend(messages)
+        return
+    send = async_to_sync(layer.group_send)
+    for group, message in messages:
+        send(group, message)
+
+
+def deferred_publishing(func: Callable[..., Any]) -> Callable[..., tuple[Any, list[tuple[str, dict[str, Any]]]]]:
+    """Wrap a sync service so its publications are returned, not sent: (result, messages)."""
+
+    def run(*args: Any, **kwargs: Any) -> tuple[Any, list[tuple[str, dict[str, Any]]]]:
+        box: list[tuple[str, dict[str, Any]]] = []
+        token = _deferred.set(box)
+        try:
+            return func(*args, **kwargs), box
+        finally:
+            _deferred.reset(token)
+
+    return run
+
+
+async def send_deferred(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    for group, message in messages:
+        await layer.group_send(group, message)

@@ -128,6 +128,9 @@ else:
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
         }
     }
+# Worker threads per server process for services called from sockets and timers
+# (keep at or below DB_POOL_MAX_SIZE so threads do not wait for connections).
+SERVICE_THREADS = env_int("SERVICE_THREADS", 8)
 DATABASE_VENDOR = "postgresql" if DATABASE_URL.startswith(("postgres", "postgresql")) else (
     "sqlite" if not DATABASE_URL else "other"
 )
@@ -136,25 +139,39 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer, cache, Celery ------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # The default pool of 100 connections fails handshakes at a few
-                # hundred sockets; see docs/architecture.md.
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
-                    }
-                ],
-                "prefix": env_str("CHANNEL_LAYER_PREFIX", "liaptui"),
-                "capacity": 1500,
-                "expiry": 30,
-                "group_expiry": 86400,
-            },
+    # core: group_send fans out in one Lua call and queues messages for a busy
+    # consumer; pubsub: lower latency, no queueing. See docs/architecture.md.
+    CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "core")
+    if CHANNEL_LAYER_KIND == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {
+                    "hosts": [{"address": REDIS_URL}],
+                    "prefix": env_str("CHANNEL_LAYER_PREFIX", "liaptui"),
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    # The default pool of 100 connections fails handshakes at a few
+                    # hundred sockets; see docs/architecture.md.
+                    "hosts": [
+                        {
+                            "address": REDIS_URL,
+                            "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+                        }
+                    ],
+                    "prefix": env_str("CHANNEL_LAYER_PREFIX", "liaptui"),
+                    "capacity": 1500,
+                    "expiry": 30,
+                    "group_expiry": 86400,
+                },
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

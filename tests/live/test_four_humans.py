@@ -129,7 +129,9 @@ async def test_four_humans_each_receive_only_their_own_hand_in_every_message(
         e["version"]: e
         for e in await asyncio.to_thread(audit_events, server.url, ops_token, room["room_id"])
     }
-    assert max(stored) == final.pop()
+    # Closing the sockets above may already have recorded seats going away.
+    played = [v for v, e in stored.items() if e["type"] not in ("player_away", "player_back")]
+    assert max(played) == final.pop()
     versions = sorted({s["version"] for c in clients for s in c.states})
 
     def fetch(v: int) -> tuple[int, dict[str, Any]]:
