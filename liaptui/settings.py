@@ -139,9 +139,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer, cache, Celery ------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # core: group_send fans out in one Lua call and queues messages for a busy
-    # consumer; pubsub: lower latency, no queueing. See docs/architecture.md.
-    CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "core")
+    # pubsub (default): one Redis PUBLISH per room change, received once per
+    # process; core: per-consumer queues. Measured choice: docs/architecture.md.
+    CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "pubsub")
     if CHANNEL_LAYER_KIND == "pubsub":
         CHANNEL_LAYERS = {
             "default": {

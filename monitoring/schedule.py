@@ -13,7 +13,6 @@ seconds. No interval is shorter than one second.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,13 +67,8 @@ JOBS = {job.name: job for job in SCHEDULE}
 
 
 def interval_scale() -> float:
-    raw = getattr(settings, "MAINTENANCE_INTERVAL_SCALE", None)
-    if raw is None:
-        raw = os.environ.get("MAINTENANCE_INTERVAL_SCALE", "1")
-    try:
-        scale = float(raw)
-    except (TypeError, ValueError):
-        return 1.0
+    """The setting MAINTENANCE_INTERVAL_SCALE (from the environment); 1 if not positive."""
+    scale = float(getattr(settings, "MAINTENANCE_INTERVAL_SCALE", 1.0))
     return scale if scale > 0 else 1.0
 
 

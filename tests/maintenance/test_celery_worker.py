@@ -133,8 +133,8 @@ class CeleryStack:
 
 
 @pytest.fixture
-def celery_stack(transactional_db, tmp_path, monkeypatch) -> Iterator[CeleryStack]:
-    monkeypatch.setenv("MAINTENANCE_INTERVAL_SCALE", "0.0001")  # every job every second
+def celery_stack(transactional_db, tmp_path, settings) -> Iterator[CeleryStack]:
+    settings.MAINTENANCE_INTERVAL_SCALE = 0.0001  # every job every second
     stack = CeleryStack(tmp_path, {"MAINTENANCE_INTERVAL_SCALE": "0.0001"})
     call_command("install_beat_schedule", "--queue", stack.queue, stdout=open(os.devnull, "w"))
     try:

@@ -40,8 +40,8 @@ def test_install_beat_schedule_is_idempotent_and_keeps_admin_edits() -> None:
     assert reset.interval.every == job_seconds("sample-figures") and reset.enabled is True
 
 
-def test_the_same_schedule_runs_in_process_without_redis(monkeypatch) -> None:
-    monkeypatch.setenv("MAINTENANCE_INTERVAL_SCALE", "0.0001")
+def test_the_same_schedule_runs_in_process_without_redis(monkeypatch, settings) -> None:
+    settings.MAINTENANCE_INTERVAL_SCALE = 0.0001
     _, room = bot_room("Ana")
     assert inprocess.ensure_started() is False  # MAINTENANCE_IN_PROCESS is off in tests
     try:
