@@ -21,8 +21,17 @@ class SeatInline(admin.TabularInline):
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "status", "phase", "round_number", "version", "games_finished",
-                    "last_activity_at", "audit_link")
+    list_display = (
+        "code",
+        "name",
+        "status",
+        "phase",
+        "round_number",
+        "version",
+        "games_finished",
+        "last_activity_at",
+        "audit_link",
+    )
     list_filter = ("status", "phase", "is_public")
     search_fields = ("code", "name", "id", "stream_id")
     readonly_fields = [f.name for f in Room._meta.fields] + ["audit_link"]
@@ -61,13 +70,17 @@ class RoomAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{room.code}: no stream", messages.ERROR)
                 continue
             if result.ok:
-                self.message_user(request, f"{room.code}: OK ({result.event_count} events)",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, f"{room.code}: OK ({result.event_count} events)", messages.SUCCESS
+                )
             else:
                 first = result.problems[0]
                 self.message_user(
-                    request, f"{room.code}: {len(result.problems)} problem(s); first at version "
-                    f"{first['version']}: {first['problem']}", messages.ERROR)
+                    request,
+                    f"{room.code}: {len(result.problems)} problem(s); first at version "
+                    f"{first['version']}: {first['problem']}",
+                    messages.ERROR,
+                )
 
     @admin.action(description="Archive the selected closed rooms' streams now")
     def archive_now(self, request, queryset) -> None:
@@ -76,16 +89,18 @@ class RoomAdmin(admin.ModelAdmin):
 
         for room in queryset:
             if room.status != "closed":
-                self.message_user(request, f"{room.code}: not archived (close the room first)",
-                                  messages.WARNING)
+                self.message_user(
+                    request, f"{room.code}: not archived (close the room first)", messages.WARNING
+                )
                 continue
             try:
                 info = stream_archive(room.stream_id)
             except IntegrityViolation as exc:
                 self.message_user(request, f"{room.code}: {exc}", messages.ERROR)
                 continue
-            self.message_user(request, f"{room.code}: archived ({info.event_count} events)",
-                              messages.SUCCESS)
+            self.message_user(
+                request, f"{room.code}: archived ({info.event_count} events)", messages.SUCCESS
+            )
 
 
 @admin.register(Player)
@@ -96,7 +111,15 @@ class PlayerAdmin(admin.ModelAdmin):
 
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):
-    list_display = ("channel_name", "kind", "room", "player", "address", "connected_at", "last_seen_at")
+    list_display = (
+        "channel_name",
+        "kind",
+        "room",
+        "player",
+        "address",
+        "connected_at",
+        "last_seen_at",
+    )
     list_filter = ("kind",)
 
 

@@ -56,8 +56,9 @@ def players(request: HttpRequest) -> JsonResponse:
     try:
         body = _json_body(request)
         if player is None:
-            player = services.player_create(name=body.get("name"),
-                                            user=request.user if request.user.is_authenticated else None)
+            player = services.player_create(
+                name=body.get("name"), user=request.user if request.user.is_authenticated else None
+            )
         else:
             player = services.player_rename(player=player, name=body.get("name"))
     except RuleViolation as exc:
@@ -69,7 +70,7 @@ def players(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def rooms(request: HttpRequest) -> JsonResponse:
-    """GET: open public rooms. POST {"name", "is_public", "settings"}: create one and sit as host."""
+    """GET: open public rooms. POST {"name", "is_public", "settings"}: create one, sit as host."""
     if request.method == "GET":
         return JsonResponse({"rooms": selectors.lobby_rooms()})
     player = selectors.player_from_session(request.session)
@@ -78,13 +79,17 @@ def rooms(request: HttpRequest) -> JsonResponse:
     try:
         body = _json_body(request)
         room = services.room_create(
-            player=player, name=body.get("name", ""), is_public=body.get("is_public", True),
+            player=player,
+            name=body.get("name", ""),
+            is_public=body.get("is_public", True),
             settings=body.get("settings") or {},
         )
     except RuleViolation as exc:
         return _error(exc.code, exc.message, _status_for(exc.code))
-    return JsonResponse({"room_id": str(room.id), "code": room.code, "name": room.name,
-                         "url": f"/r/{room.code}/"}, status=201)
+    return JsonResponse(
+        {"room_id": str(room.id), "code": room.code, "name": room.name, "url": f"/r/{room.code}/"},
+        status=201,
+    )
 
 
 @require_GET
@@ -92,14 +97,27 @@ def room_detail(request: HttpRequest, code: str) -> JsonResponse:
     room = selectors.room_by_code(code)
     if room is None:
         return _error("room_not_found", f"There is no room with code {code[:12]!r}.", 404)
-    return JsonResponse({"room_id": str(room.id), "code": room.code, "name": room.name,
-                         "status": room.status, "phase": room.phase, "version": room.version})
+    return JsonResponse(
+        {
+            "room_id": str(room.id),
+            "code": room.code,
+            "name": room.name,
+            "status": room.status,
+            "phase": room.phase,
+            "version": room.version,
+        }
+    )
 
 
 def _stored_event_dict(ev: Any) -> dict[str, Any]:
     return {
-        "kind": "event", "version": ev.version, "position": ev.position, "type": ev.type,
-        "data": ev.data, "metadata": ev.metadata, "recorded_at": ev.recorded_at.isoformat(),
+        "kind": "event",
+        "version": ev.version,
+        "position": ev.position,
+        "type": ev.type,
+        "data": ev.data,
+        "metadata": ev.metadata,
+        "recorded_at": ev.recorded_at.isoformat(),
         "hash": ev.hash,
     }
 
@@ -121,21 +139,41 @@ def room_events(request: HttpRequest, room_id: str) -> JsonResponse:
     page = events[:EVENTS_PAGE]
     last = page[-1].version if page else after
     items = [_stored_event_dict(e) for e in page]
-    rejections = RejectedCommand.objects.filter(room=room, at_version__gte=after, at_version__lte=last)
+    rejections = RejectedCommand.objects.filter(
+        room=room, at_version__gte=after, at_version__lte=last
+    )
     for r in rejections:
-        items.append({
-            "kind": "rejected_command", "version": r.at_version, "type": "command_rejected",
-            "data": {"command": r.command, "code": r.code, "message": r.message,
-                     "player_id": str(r.player_id) if r.player_id else None},
-            "metadata": {"correlation_id": r.correlation_id, "actor": str(r.player_id) if r.player_id else None},
-            "recorded_at": r.created_at.isoformat(),
-        })
+        items.append(
+            {
+                "kind": "rejected_command",
+                "version": r.at_version,
+                "type": "command_rejected",
+                "data": {
+                    "command": r.command,
+                    "code": r.code,
+                    "message": r.message,
+                    "player_id": str(r.player_id) if r.player_id else None,
+                },
+                "metadata": {
+                    "correlation_id": r.correlation_id,
+                    "actor": str(r.player_id) if r.player_id else None,
+                },
+                "recorded_at": r.created_at.isoformat(),
+            }
+        )
     items.sort(key=lambda i: (i["recorded_at"], i["version"]))
-    return JsonResponse({
-        "room_id": str(room.id), "code": room.code, "stream_id": room.stream_id,
-        "version": room.version, "after": after, "count": len(items),
-        "next_after": last if len(events) > EVENTS_PAGE else None, "events": items,
-    })
+    return JsonResponse(
+        {
+            "room_id": str(room.id),
+            "code": room.code,
+            "stream_id": room.stream_id,
+            "version": room.version,
+            "after": after,
+            "count": len(items),
+            "next_after": last if len(events) > EVENTS_PAGE else None,
+            "events": items,
+        }
+    )
 
 
 @require_GET
@@ -156,5 +194,11 @@ def room_state(request: HttpRequest, room_id: str) -> JsonResponse:
         except ValueError:
             return _error("bad_request", f"'version' must be between 0 and {room.version}.")
         state = room_state_at(room.stream_id, version)
-    return JsonResponse({"room_id": str(room.id), "code": room.code, "version": state.version,
-                         "state": room_state_to_dict(state)})
+    return JsonResponse(
+        {
+            "room_id": str(room.id),
+            "code": room.code,
+            "version": state.version,
+            "state": room_state_to_dict(state),
+        }
+    )

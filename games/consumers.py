@@ -20,11 +20,17 @@ from games.engine import RuleViolation
 from games.loading import cache_get, cache_put, room_state_load
 from games.presenters import state_message
 from games.protocol import ClientMessage, ProtocolError, parse_client_frame, peek_ref
-from games.publishing import LOBBY_GROUP, deferred_publishing, public_event, room_group, send_deferred
-from games.threads import service_executor
+from games.publishing import (
+    LOBBY_GROUP,
+    deferred_publishing,
+    public_event,
+    room_group,
+    send_deferred,
+)
 from games.rate_limits import allow_message
 from games.room_rules import Actor
 from games.room_state import room_state_from_dict
+from games.threads import service_executor
 from liaptui.correlation import bound_correlation_id, current_correlation_id
 from liaptui.json import dumps
 from liaptui.logging_setup import get_logger
@@ -51,6 +57,8 @@ async def run_service(func: Any, **kwargs: Any) -> Any:
 
 async def levers_now() -> Any:
     return fresh_cached_levers() or await run_sync(current_levers)()
+
+
 TOUCH_EVERY = 15.0
 _open_sockets = 0
 _background: set[asyncio.Task] = set()
@@ -71,8 +79,15 @@ class BaseConsumer(AsyncWebsocketConsumer):
         recorder.ws_message("out", payload.get("type", "?"))
 
     async def send_error(self, code: str, message: str, ref: Any = None) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, "ref": ref,
-                              "correlation_id": current_correlation_id()})
+        await self.send_json(
+            {
+                "type": "error",
+                "code": code,
+                "message": message,
+                "ref": ref,
+                "correlation_id": current_correlation_id(),
+            }
+        )
 
     async def admit(self) -> bool:
         """Refuse blocked addresses and a full server before accepting."""
@@ -82,11 +97,15 @@ class BaseConsumer(AsyncWebsocketConsumer):
         self.counted = False
         levers = await levers_now()
         if self.address in levers.blocked_addresses:
-            record_security_event("blocked_address", address=self.address, path=self.scope.get("path"))
+            record_security_event(
+                "blocked_address", address=self.address, path=self.scope.get("path")
+            )
             await self.close(code=4403)
             return False
         if _open_sockets >= settings.LIAPTUI["MAX_CONNECTIONS"]:
-            ws_log.warning("connection_limit_reached", details={"limit": settings.LIAPTUI["MAX_CONNECTIONS"]})
+            ws_log.warning(
+                "connection_limit_reached", details={"limit": settings.LIAPTUI["MAX_CONNECTIONS"]}
+            )
             await self.accept()
             await self.send_error("server_full", "The server is full; please try again shortly.")
             await self.close(code=4429)
@@ -111,12 +130,17 @@ class BaseConsumer(AsyncWebsocketConsumer):
         refused_by = allow_message(self, levers)
         if refused_by:
             recorder.rate_limited(refused_by)
-            record_security_event("rate_limited", scope=refused_by, address=self.address,
-                                  path=self.scope.get("path"))
-            await self.send_error("rate_limited", "Too many messages; slow down.", peek_ref(text_data))
+            record_security_event(
+                "rate_limited", scope=refused_by, address=self.address, path=self.scope.get("path")
+            )
+            await self.send_error(
+                "rate_limited", "Too many messages; slow down.", peek_ref(text_data)
+            )
             return
         try:
-            message = parse_client_frame(text_data, bytes_data, settings.LIAPTUI["MAX_MESSAGE_BYTES"])
+            message = parse_client_frame(
+                text_data, bytes_data, settings.LIAPTUI["MAX_MESSAGE_BYTES"]
+            )
         except ProtocolError as exc:
             recorder.error("protocol")
             ws_log.info("protocol_error", details={"code": exc.code, "address": self.address})
@@ -135,7 +159,8 @@ class BaseConsumer(AsyncWebsocketConsumer):
                 recorder.error("internal")
                 get_logger("error").exception("message_failed", details={"type": message.type})
                 await self.send_error(
-                    "internal_error", "The server could not process this message; please try again.",
+                    "internal_error",
+                    "The server could not process this message; please try again.",
                     message.ref,
                 )
                 return
@@ -146,10 +171,18 @@ class BaseConsumer(AsyncWebsocketConsumer):
 
     async def handle(self, message: ClientMessage) -> None:
         if message.type == "ping":
-            await self.send_json({"type": "pong", "ref": message.ref, "t": (message.payload or {}).get("t"),
-                                  "server_time": time.time()})
+            await self.send_json(
+                {
+                    "type": "pong",
+                    "ref": message.ref,
+                    "t": (message.payload or {}).get("t"),
+                    "server_time": time.time(),
+                }
+            )
         else:
-            await self.send_error("unknown_type", f"{message.type!r} is not available here.", message.ref)
+            await self.send_error(
+                "unknown_type", f"{message.type!r} is not available here.", message.ref
+            )
 
 
 class LobbyConsumer(BaseConsumer):
@@ -163,7 +196,11 @@ class LobbyConsumer(BaseConsumer):
         self.pending_refresh = False
         await self.channel_layer.group_add(LOBBY_GROUP, self.channel_name)
         await run_sync(services.connection_open)(
-            channel_name=self.channel_name, room=None, player=None, address=self.address, kind="lobby"
+            channel_name=self.channel_name,
+            room=None,
+            player=None,
+            address=self.address,
+            kind="lobby",
         )
         await self.send_rooms()
 
@@ -217,8 +254,13 @@ class RoomConsumer(BaseConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
             try:
-                await run_service(services.connection_open, channel_name=self.channel_name,
-                                  room=self.room, player=self.player, address=self.address)
+                await run_service(
+                    services.connection_open,
+                    channel_name=self.channel_name,
+                    room=self.room,
+                    player=self.player,
+                    address=self.address,
+                )
             except RuleViolation:
                 pass  # e.g. read-only mode: the socket still gets the state
             ws_log.info("connected", details={"player": self.player_id, "address": self.address})
@@ -233,7 +275,11 @@ class RoomConsumer(BaseConsumer):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await run_sync(services.connection_close)(channel_name=self.channel_name)
-        ws_log.info("disconnected", room_id=str(self.room.id), details={"player": self.player_id, "code": code})
+        ws_log.info(
+            "disconnected",
+            room_id=str(self.room.id),
+            details={"player": self.player_id, "code": code},
+        )
         if self.player_id:
             task = asyncio.ensure_future(self._presence_later(self.room, self.player_id))
             _background.add(task)
@@ -243,8 +289,12 @@ class RoomConsumer(BaseConsumer):
     async def _presence_later(room: Any, player_id: str) -> None:
         await asyncio.sleep(settings.LIAPTUI["DISCONNECT_GRACE"])
         try:
-            await run_service(services.presence_check, room=room, player_id=player_id,
-                              stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"])
+            await run_service(
+                services.presence_check,
+                room=room,
+                player_id=player_id,
+                stale_after=settings.LIAPTUI["CONNECTION_STALE_AFTER"],
+            )
         except Exception:  # noqa: BLE001 - the stale-connection sweep is the backstop
             get_logger("error").exception("presence_check_failed", room_id=str(room.id))
 
@@ -265,20 +315,31 @@ class RoomConsumer(BaseConsumer):
             await super().handle(message)
             return
         if self.player is None:
-            await self.send_error("no_player", "Pick a name first (POST /api/players).", message.ref)
+            await self.send_error(
+                "no_player", "Pick a name first (POST /api/players).", message.ref
+            )
             return
         actor = Actor(player_id=self.player_id, name=self.player.name)
         try:
-            result = await run_service(services.room_command, room=self.room, actor=actor,
-                                       command=message.command)
+            result = await run_service(
+                services.room_command, room=self.room, actor=actor, command=message.command
+            )
         except RuleViolation as exc:
             recorder.error("rule")
             await self.send_error(exc.code, exc.message, message.ref)
             return
-        await self.send_json({"type": "ack", "ref": message.ref, "version": result.state.version,
-                              "correlation_id": current_correlation_id()})
+        await self.send_json(
+            {
+                "type": "ack",
+                "ref": message.ref,
+                "version": result.state.version,
+                "correlation_id": current_correlation_id(),
+            }
+        )
         if result.events:
-            await self.send_events(result.state.version, [public_event(t, d) for t, d in result.events])
+            await self.send_events(
+                result.state.version, [public_event(t, d) for t, d in result.events]
+            )
         await self.send_state(result.state)
 
     async def send_events(self, version: int, events: list[dict[str, Any]]) -> None:

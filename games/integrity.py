@@ -14,8 +14,9 @@ from games.room_state import fold, room_state_to_dict
 ROOM_PREFIX = "room-"
 
 
-def room_snapshots_match_replay(stream_id: str, events: list[StoredEvent],
-                                snapshots: list[Snapshot]) -> list[str]:
+def room_snapshots_match_replay(
+    stream_id: str, events: list[StoredEvent], snapshots: list[Snapshot]
+) -> list[str]:
     """One problem line per snapshot that differs from the state replayed to its version."""
     if not stream_id.startswith(ROOM_PREFIX) or not snapshots:
         return []

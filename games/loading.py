@@ -43,7 +43,9 @@ def cache_clear() -> None:
         _cache.clear()
 
 
-def room_state_load(stream_id: str, *, use_cache: bool = True, trust_cache: bool = False) -> RoomState:
+def room_state_load(
+    stream_id: str, *, use_cache: bool = True, trust_cache: bool = False
+) -> RoomState:
     """The room's current state, from cache/snapshot plus the events after it.
 
     ``trust_cache`` returns a cached state without asking the stream whether

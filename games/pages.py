@@ -28,11 +28,15 @@ def _safe_next(request: HttpRequest) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Pick a display name; with one already, a short welcome and the way on."""
     player = selectors.player_from_session(request.session)
-    return render(request, "games/home.html", {
-        "player": player,
-        "next_url": _safe_next(request),
-        "rename": "rename" in request.GET,
-    })
+    return render(
+        request,
+        "games/home.html",
+        {
+            "player": player,
+            "next_url": _safe_next(request),
+            "rename": "rename" in request.GET,
+        },
+    )
 
 
 @require_GET

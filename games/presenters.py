@@ -18,15 +18,17 @@ def room_public(state: RoomState, player_id: str | None) -> dict[str, Any]:
     host_seat = state.seat_of(state.host)
     seats = []
     for index, seat in enumerate(state.seats):
-        seats.append({
-            "seat": index,
-            "name": seat.name,
-            "occupied": seat.occupied,
-            "is_bot": seat.is_bot,
-            "away": seat.away,
-            "is_host": host_seat == index,
-            "is_you": player_id is not None and seat.player_id == player_id,
-        })
+        seats.append(
+            {
+                "seat": index,
+                "name": seat.name,
+                "occupied": seat.occupied,
+                "is_bot": seat.is_bot,
+                "away": seat.away,
+                "is_host": host_seat == index,
+                "is_you": player_id is not None and seat.player_id == player_id,
+            }
+        )
     return {
         "room_id": state.room_id,
         "code": state.code,

@@ -9,8 +9,9 @@ from games.room_state import RoomState
 from games.room_timing import DueAction
 
 
-def project_room(room: Room, state: RoomState, due: DueAction | None, now: datetime,
-                 seats_changed: bool) -> None:
+def project_room(
+    room: Room, state: RoomState, due: DueAction | None, now: datetime, seats_changed: bool
+) -> None:
     """Bring ``room``'s row (and its seats if they changed) up to ``state``.
 
     One UPDATE of the fields a command can change (this runs on every move).
@@ -54,7 +55,19 @@ def project_room(room: Room, state: RoomState, due: DueAction | None, now: datet
 
 
 _ROOM_FIELDS = (
-    "version", "name", "host_id", "is_public", "settings", "status", "phase", "round_number",
-    "games_finished", "next_due_at", "pending_action", "last_activity_at", "game_started_at",
-    "game_finished_at", "closed_at",
+    "version",
+    "name",
+    "host_id",
+    "is_public",
+    "settings",
+    "status",
+    "phase",
+    "round_number",
+    "games_finished",
+    "next_due_at",
+    "pending_action",
+    "last_activity_at",
+    "game_started_at",
+    "game_finished_at",
+    "closed_at",
 )

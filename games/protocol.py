@@ -75,7 +75,9 @@ def _pieces(msg: dict[str, Any], ref: Any) -> tuple[str, ...]:
         raise ProtocolError("missing_field", "'pieces' is required (a list of piece kinds).", ref)
     pieces = msg["pieces"]
     if not isinstance(pieces, list) or not all(isinstance(p, str) for p in pieces):
-        raise ProtocolError("bad_field", "'pieces' must be a list of piece kinds like \"CHARIOT_RED\".", ref)
+        raise ProtocolError(
+            "bad_field", "'pieces' must be a list of piece kinds like \"CHARIOT_RED\".", ref
+        )
     if len(pieces) > MAX_PIECES:
         raise ProtocolError("bad_field", f"At most {MAX_PIECES} pieces.", ref)
     unknown = [p for p in pieces if p not in POINTS]
@@ -142,9 +144,13 @@ def parse_client_frame(text: str | None, raw_bytes: bytes | None, max_bytes: int
         raise ProtocolError("bad_message", "A message must be a JSON object with a 'type'.")
     ref = msg.get("id")
     if ref is not None and not (
-        (isinstance(ref, str) and len(ref) <= MAX_REF_LENGTH) or (isinstance(ref, int) and not isinstance(ref, bool))
+        (isinstance(ref, str) and len(ref) <= MAX_REF_LENGTH)
+        or (isinstance(ref, int) and not isinstance(ref, bool))
     ):
-        raise ProtocolError("bad_field", f"'id' must be a string of at most {MAX_REF_LENGTH} characters or a number.")
+        raise ProtocolError(
+            "bad_field",
+            f"'id' must be a string of at most {MAX_REF_LENGTH} characters or a number.",
+        )
     msg_type = msg.get("type")
     if not isinstance(msg_type, str):
         raise ProtocolError("bad_message", "A message must have a string 'type'.", ref)

@@ -47,11 +47,17 @@ def public_event(type_: str, data: dict[str, Any]) -> dict[str, Any]:
 # When set (by ``deferred_publishing``), messages are collected for an async
 # caller to send on its own event loop instead of blocking this worker thread
 # until the loop is free to talk to the channel layer.
-_deferred: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar("deferred_publish", default=None)
+_deferred: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "deferred_publish", default=None
+)
 
 
-def room_change_messages(state: RoomState, events: list[tuple[str, dict[str, Any]]],
-                         correlation_id: str | None, lobby_changed: bool) -> list[tuple[str, dict[str, Any]]]:
+def room_change_messages(
+    state: RoomState,
+    events: list[tuple[str, dict[str, Any]]],
+    correlation_id: str | None,
+    lobby_changed: bool,
+) -> list[tuple[str, dict[str, Any]]]:
     message = {
         "type": "room.changed",
         "version": state.version,
@@ -65,8 +71,12 @@ def room_change_messages(state: RoomState, events: list[tuple[str, dict[str, Any
     return out
 
 
-def publish_room_change(state: RoomState, events: list[tuple[str, dict[str, Any]]],
-                        correlation_id: str | None, lobby_changed: bool) -> None:
+def publish_room_change(
+    state: RoomState,
+    events: list[tuple[str, dict[str, Any]]],
+    correlation_id: str | None,
+    lobby_changed: bool,
+) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -80,7 +90,9 @@ def publish_room_change(state: RoomState, events: list[tuple[str, dict[str, Any]
         send(group, message)
 
 
-def deferred_publishing(func: Callable[..., Any]) -> Callable[..., tuple[Any, list[tuple[str, dict[str, Any]]]]]:
+def deferred_publishing(
+    func: Callable[..., Any],
+) -> Callable[..., tuple[Any, list[tuple[str, dict[str, Any]]]]]:
     """Wrap a sync service so its publications are returned, not sent: (result, messages)."""
 
     def run(*args: Any, **kwargs: Any) -> tuple[Any, list[tuple[str, dict[str, Any]]]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from games import engine
-from games.engine import Phase, RuleViolation
+from games.engine import RuleViolation
 from games.room_state import SEATS, RoomSettings, RoomState
 
 SETTINGS_LIMITS: dict[str, tuple[type, float, float]] = {
@@ -112,8 +112,20 @@ class EngineCommand:
 
 
 RoomCommand = (
-    TakeSeat | LeaveSeat | AddBot | RemoveBot | Kick | StartGame | ChangeSettings | RedealChoice
-    | DeclareValue | PlayPieces | MarkAway | MarkBack | CloseRoom | EngineCommand
+    TakeSeat
+    | LeaveSeat
+    | AddBot
+    | RemoveBot
+    | Kick
+    | StartGame
+    | ChangeSettings
+    | RedealChoice
+    | DeclareValue
+    | PlayPieces
+    | MarkAway
+    | MarkBack
+    | CloseRoom
+    | EngineCommand
 )
 
 
@@ -180,14 +192,29 @@ def _vacate(state: RoomState, seat: int, reason: str) -> list[engine.Event]:
     events: list[engine.Event] = []
     if state.in_game:
         events.append(
-            _ev("seat_left", seat=seat, player_id=info.player_id, reason=reason,
-                replaced_by_bot=True, bot_name=f"Bot {seat + 1}")
+            _ev(
+                "seat_left",
+                seat=seat,
+                player_id=info.player_id,
+                reason=reason,
+                replaced_by_bot=True,
+                bot_name=f"Bot {seat + 1}",
+            )
         )
     else:
-        events.append(_ev("seat_left", seat=seat, player_id=info.player_id, reason=reason,
-                          replaced_by_bot=False))
+        events.append(
+            _ev(
+                "seat_left",
+                seat=seat,
+                player_id=info.player_id,
+                reason=reason,
+                replaced_by_bot=False,
+            )
+        )
     if info.player_id == state.host:
-        events.append(_ev("host_changed", player_id=_next_host(state, seat), reason=f"host {reason}"))
+        events.append(
+            _ev("host_changed", player_id=_next_host(state, seat), reason=f"host {reason}")
+        )
     return events
 
 
@@ -203,8 +230,12 @@ def decide_room(state: RoomState, actor: Actor, command: Any, seed: str) -> list
             _require_not_in_game(state)
             if state.seats[seat].occupied:
                 raise RuleViolation("seat_taken", f"Seat {seat} is taken.")
-            return [_ev("seat_taken", seat=seat, player_id=actor.player_id, name=actor.name or "Player")] + (
-                [_ev("host_changed", player_id=actor.player_id, reason="empty room")] if state.host is None else []
+            return [
+                _ev("seat_taken", seat=seat, player_id=actor.player_id, name=actor.name or "Player")
+            ] + (
+                [_ev("host_changed", player_id=actor.player_id, reason="empty room")]
+                if state.host is None
+                else []
             )
         case LeaveSeat():
             return _vacate(state, _own_seat(state, actor), "left")
@@ -213,7 +244,9 @@ def decide_room(state: RoomState, actor: Actor, command: Any, seed: str) -> list
             _require_not_in_game(state)
             seat = _check_seat_index(seat)
             if strategy not in BOT_STRATEGIES:
-                raise RuleViolation("bad_strategy", f"Bot strategy must be one of {', '.join(BOT_STRATEGIES)}.")
+                raise RuleViolation(
+                    "bad_strategy", f"Bot strategy must be one of {', '.join(BOT_STRATEGIES)}."
+                )
             if state.seats[seat].occupied:
                 raise RuleViolation("seat_taken", f"Seat {seat} is taken.")
             return [_ev("bot_added", seat=seat, name=f"Bot {seat + 1}", strategy=strategy)]
@@ -242,7 +275,9 @@ def decide_room(state: RoomState, actor: Actor, command: Any, seed: str) -> list
             players = tuple(s.name or f"Seat {i}" for i, s in enumerate(state.seats))
             return engine.decide(
                 state.game,
-                engine.StartGame(seed=seed, players=players, target_score=state.settings.target_score),
+                engine.StartGame(
+                    seed=seed, players=players, target_score=state.settings.target_score
+                ),
             )
         case ChangeSettings(settings=raw):
             _require_host(state, actor)
@@ -251,13 +286,17 @@ def decide_room(state: RoomState, actor: Actor, command: Any, seed: str) -> list
             return [_ev("settings_changed", settings=new.to_dict())]
         case RedealChoice(accept=accept):
             seat = _own_seat(state, actor)
-            return engine.decide(state.game, engine.RedealDecision(seat=seat, accept=accept, seed=seed))
+            return engine.decide(
+                state.game, engine.RedealDecision(seat=seat, accept=accept, seed=seed)
+            )
         case DeclareValue(value=value):
             seat = _own_seat(state, actor)
             return engine.decide(state.game, engine.Declare(seat=seat, value=value, seed=seed))
         case PlayPieces(pieces=pieces):
             seat = _own_seat(state, actor)
-            return engine.decide(state.game, engine.Play(seat=seat, pieces=tuple(pieces), seed=seed))
+            return engine.decide(
+                state.game, engine.Play(seat=seat, pieces=tuple(pieces), seed=seed)
+            )
         case MarkAway(seat=seat):
             if state.seats[seat].player_id is None or state.seats[seat].away:
                 return []
@@ -275,4 +314,3 @@ def decide_room(state: RoomState, actor: Actor, command: Any, seed: str) -> list
                 raise RuleViolation("not_allowed", "Only the server issues that command.")
             return engine.decide(state.game, cmd)
     raise RuleViolation("bad_command", "Unknown command.")
-

@@ -165,11 +165,17 @@ def _apply_room_event(state: RoomState, type_: str, data: dict[str, Any]) -> Roo
         return _seat(state, data["seat"], SeatInfo(player_id=data["player_id"], name=data["name"]))
     if type_ == "seat_left":
         if data.get("replaced_by_bot"):
-            return _seat(state, data["seat"], SeatInfo(name=data["bot_name"], is_bot=True, strategy="strategic"))
+            return _seat(
+                state,
+                data["seat"],
+                SeatInfo(name=data["bot_name"], is_bot=True, strategy="strategic"),
+            )
         return _seat(state, data["seat"], SeatInfo())
     if type_ == "bot_added":
         return _seat(
-            state, data["seat"], SeatInfo(name=data["name"], is_bot=True, strategy=data.get("strategy", "strategic"))
+            state,
+            data["seat"],
+            SeatInfo(name=data["name"], is_bot=True, strategy=data.get("strategy", "strategic")),
         )
     if type_ == "bot_removed":
         return _seat(state, data["seat"], SeatInfo())
@@ -186,8 +192,13 @@ def _apply_room_event(state: RoomState, type_: str, data: dict[str, Any]) -> Roo
     raise ValueError(f"unknown room event type {type_!r}")
 
 
-def apply_event(state: RoomState, type_: str, data: dict[str, Any], at: datetime | None = None,
-                version: int | None = None) -> RoomState:
+def apply_event(
+    state: RoomState,
+    type_: str,
+    data: dict[str, Any],
+    at: datetime | None = None,
+    version: int | None = None,
+) -> RoomState:
     """Fold one stored event (room or game) into the room."""
     if type_ in GAME_EVENT_TYPES:
         game = engine.evolve(state.game, engine.Event(type_, data))
@@ -201,7 +212,9 @@ def apply_event(state: RoomState, type_: str, data: dict[str, Any], at: datetime
         new = replace(state, **changes)
     else:
         new = _apply_room_event(state, type_, data)
-    return replace(new, version=version if version is not None else new.version + 1, last_event_at=at)
+    return replace(
+        new, version=version if version is not None else new.version + 1, last_event_at=at
+    )
 
 
 def fold(events: list[Any], state: RoomState | None = None) -> RoomState:

@@ -58,9 +58,13 @@ def due_action(state: RoomState) -> DueAction | None:
             candidates.append(DueAction(_after(since, pause), kind, seat))
     if game.phase is Phase.PREPARATION:
         opened = state.redeal_offered_at or since
-        candidates.append(DueAction(_after(opened, settings.redeal_window), "close_redeal_window", None))
+        candidates.append(
+            DueAction(_after(opened, settings.redeal_window), "close_redeal_window", None)
+        )
     elif not candidates and settings.action_time_limit > 0:
-        candidates.append(DueAction(_after(since, settings.action_time_limit), "timeout", waiting[0]))
+        candidates.append(
+            DueAction(_after(since, settings.action_time_limit), "timeout", waiting[0])
+        )
     if not candidates:
         return None
     return min(candidates, key=lambda d: d.due_at)

@@ -71,13 +71,14 @@ async def _advance(room_id: str, version: int) -> None:
     from games.publishing import deferred_publishing, send_deferred
     from games.services import room_advance
     from games.threads import service_executor
-
     from liaptui.correlation import bound_correlation_id
 
     try:
         with bound_correlation_id(None, room_id=room_id):
             _, messages = await database_sync_to_async(
-                deferred_publishing(room_advance), thread_sensitive=False, executor=service_executor()
+                deferred_publishing(room_advance),
+                thread_sensitive=False,
+                executor=service_executor(),
             )(room_id=room_id, expected_version=version)
             await send_deferred(messages)
     except Exception:  # noqa: BLE001 - a timer must never crash the loop; the sweep retries

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F
 from django.utils import timezone
 
 from games.models import Connection, Player, Room, Seat
@@ -40,7 +40,8 @@ def room_by_ref(ref: str) -> Room | None:
 def lobby_rooms(limit: int = 100) -> list[dict[str, Any]]:
     """Open public rooms with seats, for the lobby (one query for rooms, one for seats)."""
     rooms = list(
-        Room.objects.filter(is_public=True).exclude(status="closed")
+        Room.objects.filter(is_public=True)
+        .exclude(status="closed")
         .order_by("-last_activity_at")[:limit]
     )
     seats: dict[Any, list[Seat]] = {}
@@ -49,18 +50,23 @@ def lobby_rooms(limit: int = 100) -> list[dict[str, Any]]:
     out = []
     for room in rooms:
         room_seats = seats.get(room.id, [])
-        out.append({
-            "code": room.code,
-            "name": room.name,
-            "status": room.status,
-            "phase": room.phase,
-            "round": room.round_number,
-            "humans": sum(1 for s in room_seats if s.player_id and not s.is_bot),
-            "bots": sum(1 for s in room_seats if s.is_bot),
-            "free_seats": sum(1 for s in room_seats if not s.player_id and not s.is_bot),
-            "seats": [{"seat": s.index, "name": s.name, "is_bot": s.is_bot, "away": s.away} for s in room_seats],
-            "target_score": room.settings.get("target_score"),
-        })
+        out.append(
+            {
+                "code": room.code,
+                "name": room.name,
+                "status": room.status,
+                "phase": room.phase,
+                "round": room.round_number,
+                "humans": sum(1 for s in room_seats if s.player_id and not s.is_bot),
+                "bots": sum(1 for s in room_seats if s.is_bot),
+                "free_seats": sum(1 for s in room_seats if not s.player_id and not s.is_bot),
+                "seats": [
+                    {"seat": s.index, "name": s.name, "is_bot": s.is_bot, "away": s.away}
+                    for s in room_seats
+                ],
+                "target_score": room.settings.get("target_score"),
+            }
+        )
     return out
 
 
@@ -78,14 +84,14 @@ def game_stats() -> dict[str, Any]:
         by_status[row["status"]] = row["n"]
     stale = timezone.now() - timedelta(seconds=settings.LIAPTUI["CONNECTION_STALE_AFTER"])
     seats = Seat.objects.filter(room__in=live)
-    duration = (
-        Room.objects.filter(game_finished_at__isnull=False, game_started_at__isnull=False)
-        .aggregate(avg=Avg(F("game_finished_at") - F("game_started_at")))["avg"]
-    )
+    duration = Room.objects.filter(
+        game_finished_at__isnull=False, game_started_at__isnull=False
+    ).aggregate(avg=Avg(F("game_finished_at") - F("game_started_at")))["avg"]
     rooms = []
     connected = set(
-        Connection.objects.filter(last_seen_at__gte=stale, room__isnull=False)
-        .values_list("room_id", "player_id")
+        Connection.objects.filter(last_seen_at__gte=stale, room__isnull=False).values_list(
+            "room_id", "player_id"
+        )
     )
     seat_rows: dict[Any, list[Seat]] = {}
     live_rooms = list(live.order_by("-last_activity_at")[:200])
@@ -93,17 +99,31 @@ def game_stats() -> dict[str, Any]:
         seat_rows.setdefault(seat.room_id, []).append(seat)
     for room in live_rooms:
         rs = seat_rows.get(room.id, [])
-        rooms.append({
-            "room_id": str(room.id), "code": room.code, "name": room.name, "status": room.status,
-            "phase": room.phase, "round": room.round_number or None, "version": room.version,
-            "seats": [{
-                "seat": s.index, "name": s.name or None, "is_bot": s.is_bot,
-                "connected": (room.id, s.player_id) in connected if s.player_id else False,
-                "bot_controlled": s.is_bot or s.away,
-            } for s in rs],
-            "humans": sum(1 for s in rs if s.player_id), "bots": sum(1 for s in rs if s.is_bot),
-            "created_at": room.created_at.isoformat(), "last_activity_at": room.last_activity_at.isoformat(),
-        })
+        rooms.append(
+            {
+                "room_id": str(room.id),
+                "code": room.code,
+                "name": room.name,
+                "status": room.status,
+                "phase": room.phase,
+                "round": room.round_number or None,
+                "version": room.version,
+                "seats": [
+                    {
+                        "seat": s.index,
+                        "name": s.name or None,
+                        "is_bot": s.is_bot,
+                        "connected": (room.id, s.player_id) in connected if s.player_id else False,
+                        "bot_controlled": s.is_bot or s.away,
+                    }
+                    for s in rs
+                ],
+                "humans": sum(1 for s in rs if s.player_id),
+                "bots": sum(1 for s in rs if s.is_bot),
+                "created_at": room.created_at.isoformat(),
+                "last_activity_at": room.last_activity_at.isoformat(),
+            }
+        )
     return {
         "rooms_active": live.filter(status__in=("open", "playing")).count(),
         "rooms_by_phase": by_phase,
@@ -117,5 +137,3 @@ def game_stats() -> dict[str, Any]:
         "average_game_duration_seconds": duration.total_seconds() if duration else None,
         "rooms": rooms,
     }
-
-

@@ -55,11 +55,18 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 SNAPSHOT_EVERY = 200
 SEAT_EVENTS = {"seat_taken", "seat_left", "bot_added", "bot_removed", "player_away", "player_back"}
-LOBBY_EVENTS = SEAT_EVENTS | {"room_created", "room_closed", "game_started", "game_over", "settings_changed",
-                              "host_changed"}
+LOBBY_EVENTS = SEAT_EVENTS | {
+    "room_created",
+    "room_closed",
+    "game_started",
+    "game_over",
+    "settings_changed",
+    "host_changed",
+}
 
 
 # --- names -------------------------------------------------------------------
+
 
 def clean_display_name(raw: Any, *, field: str = "name", limit: int = NAME_MAX) -> str:
     """1..limit printable characters, inner whitespace collapsed."""
@@ -78,11 +85,13 @@ def clean_display_name(raw: Any, *, field: str = "name", limit: int = NAME_MAX) 
 def _refuse_writes_if_read_only() -> None:
     if current_levers().read_only:
         raise RuleViolation(
-            "read_only", "The server is in read-only mode for maintenance; nothing can be changed right now."
+            "read_only",
+            "The server is in read-only mode for maintenance; nothing can be changed right now.",
         )
 
 
 # --- players -----------------------------------------------------------------
+
 
 def player_create(*, name: Any, user: Any = None) -> Player:
     _refuse_writes_if_read_only()
@@ -98,17 +107,27 @@ def player_rename(*, player: Player, name: Any) -> Player:
 
 # --- rooms -------------------------------------------------------------------
 
+
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def room_create(*, player: Player, name: Any = "", is_public: bool = True,
-                settings: dict[str, Any] | None = None) -> Room:
+def room_create(
+    *,
+    player: Player,
+    name: Any = "",
+    is_public: bool = True,
+    settings: dict[str, Any] | None = None,
+) -> Room:
     """A new room with ``player`` as host in seat 0."""
     _refuse_writes_if_read_only()
     if current_levers().maintenance_mode:
-        raise RuleViolation("maintenance", "The server is in maintenance mode: no new rooms for now.")
-    room_name = clean_display_name(name or f"{player.name}'s table", field="room name", limit=ROOM_NAME_MAX)
+        raise RuleViolation(
+            "maintenance", "The server is in maintenance mode: no new rooms for now."
+        )
+    room_name = clean_display_name(
+        name or f"{player.name}'s table", field="room name", limit=ROOM_NAME_MAX
+    )
     if not isinstance(is_public, bool):
         raise RuleViolation("bad_settings", "is_public must be true or false.")
     from django.conf import settings as dj
@@ -124,27 +143,49 @@ def room_create(*, player: Player, name: Any = "", is_public: bool = True,
     )
     room_settings = validate_settings(settings or {}, base)
     for _ in range(10):
-        room = Room(code=_new_code(), name=room_name, host=player, is_public=is_public,
-                    settings=room_settings.to_dict())
+        room = Room(
+            code=_new_code(),
+            name=room_name,
+            host=player,
+            is_public=is_public,
+            settings=room_settings.to_dict(),
+        )
         room.stream_id = f"room-{room.id}"
         events = [
-            NewEvent("room_created", {
-                "room_id": str(room.id), "code": room.code, "name": room_name, "host": str(player.id),
-                "is_public": is_public, "settings": room_settings.to_dict(),
-            }, _metadata(Actor(str(player.id)), "http")),
-            NewEvent("seat_taken", {"seat": 0, "player_id": str(player.id), "name": player.name},
-                     _metadata(Actor(str(player.id)), "http")),
+            NewEvent(
+                "room_created",
+                {
+                    "room_id": str(room.id),
+                    "code": room.code,
+                    "name": room_name,
+                    "host": str(player.id),
+                    "is_public": is_public,
+                    "settings": room_settings.to_dict(),
+                },
+                _metadata(Actor(str(player.id)), "http"),
+            ),
+            NewEvent(
+                "seat_taken",
+                {"seat": 0, "player_id": str(player.id), "name": player.name},
+                _metadata(Actor(str(player.id)), "http"),
+            ),
         ]
         try:
             with transaction.atomic():
                 room.save(force_insert=True)
-                stored = es_services.event_append(stream_id=room.stream_id, events=events, expected_version=0)
+                stored = es_services.event_append(
+                    stream_id=room.stream_id, events=events, expected_version=0
+                )
                 state = fold(stored)
                 project_room(room, state, None, timezone.now(), seats_changed=True)
         except IntegrityError:
             continue  # code collision: draw another
         _after_commit(room, state, [(e.type, e.data) for e in stored])
-        game_log.info("room_created", room_id=str(room.id), details={"code": room.code, "host": str(player.id)})
+        game_log.info(
+            "room_created",
+            room_id=str(room.id),
+            details={"code": room.code, "host": str(player.id)},
+        )
         return room
     raise RuntimeError("could not allocate a room code")
 
@@ -164,7 +205,9 @@ class CommandResult:
     events: list[tuple[str, dict[str, Any]]]
 
 
-def _commit(room: Room, state: RoomState, events: list[Any], actor: Actor, source: str) -> CommandResult:
+def _commit(
+    room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
+) -> CommandResult:
     """Append ``events`` at ``state.version``; project; publish and plan after commit."""
     meta = _metadata(actor, source)
     new_events = [NewEvent(e.type, e.data, meta) for e in events]
@@ -178,11 +221,13 @@ def _commit(room: Room, state: RoomState, events: list[Any], actor: Actor, sourc
         seats_changed = any(e.type in SEAT_EVENTS for e in stored)
         project_room(room, new_state, due, now, seats_changed)
         if new_state.status == "finished" and any(e.type == "game_over" for e in stored):
-            es_services.snapshot_save(stream_id=room.stream_id, version=new_state.version,
-                                      state=_snapshot_dict(new_state))
+            es_services.snapshot_save(
+                stream_id=room.stream_id, version=new_state.version, state=_snapshot_dict(new_state)
+            )
         elif new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY:
-            es_services.snapshot_save(stream_id=room.stream_id, version=new_state.version,
-                                      state=_snapshot_dict(new_state))
+            es_services.snapshot_save(
+                stream_id=room.stream_id, version=new_state.version, state=_snapshot_dict(new_state)
+            )
         if new_state.closed:
             es_services.stream_mark_finished(room.stream_id)
     pairs = [(e.type, e.data) for e in stored]
@@ -216,11 +261,16 @@ def _log_game_events(room: Room, events: list[tuple[str, dict[str, Any]]], actor
     for type_, data in events:
         if type_ == "hands_dealt":
             data = {k: v for k, v in data.items() if k not in ("hands", "seed")}
-        game_log.info(type_, room_id=str(room.id),
-                      details={**data, "actor": "system" if actor.system else actor.player_id})
+        game_log.info(
+            type_,
+            room_id=str(room.id),
+            details={**data, "actor": "system" if actor.system else actor.player_id},
+        )
 
 
-def room_command(*, room: Room, actor: Actor, command: Any, source: str = "websocket") -> CommandResult:
+def room_command(
+    *, room: Room, actor: Actor, command: Any, source: str = "websocket"
+) -> CommandResult:
     """Apply one command to a room: decide, append with retry, publish after commit."""
     started = time.perf_counter()
     name = type(command).__name__
@@ -228,15 +278,20 @@ def room_command(*, room: Room, actor: Actor, command: Any, source: str = "webso
     ok = False
     try:
         if levers.read_only:
-            raise RuleViolation("read_only", "The server is in read-only mode for maintenance; "
-                                             "nothing can be changed right now.")
+            raise RuleViolation(
+                "read_only",
+                "The server is in read-only mode for maintenance; "
+                "nothing can be changed right now.",
+            )
         for attempt in range(MAX_ATTEMPTS):
             # First try on the cached state; a conflict or a refusal is
             # re-checked against the stream before it counts.
             optimistic = attempt == 0
             state = room_state_load(room.stream_id, trust_cache=optimistic)
             if isinstance(command, StartGame) and levers.maintenance_mode:
-                raise RuleViolation("maintenance", "The server is in maintenance mode: no new games for now.")
+                raise RuleViolation(
+                    "maintenance", "The server is in maintenance mode: no new games for now."
+                )
             try:
                 events = _decide_room(state, actor, command, secrets.token_hex(16))
             except RuleViolation:
@@ -251,7 +306,9 @@ def room_command(*, room: Room, actor: Actor, command: Any, source: str = "webso
                 ok = True
                 return result
             except ConcurrencyError:
-                perf_log.info("version_conflict", room_id=str(room.id), details={"attempt": attempt + 1})
+                perf_log.info(
+                    "version_conflict", room_id=str(room.id), details={"attempt": attempt + 1}
+                )
                 continue
         raise RuleViolation("busy", "The room is very busy; please try again.")
     except RuleViolation as exc:
@@ -264,7 +321,9 @@ def room_command(*, room: Room, actor: Actor, command: Any, source: str = "webso
 
 def _record_rejection(room: Room, actor: Actor, command: Any, exc: RuleViolation) -> None:
     try:
-        state_version = Room.objects.filter(pk=room.pk).values_list("version", flat=True).first() or 0
+        state_version = (
+            Room.objects.filter(pk=room.pk).values_list("version", flat=True).first() or 0
+        )
         seat = None
         RejectedCommand.objects.create(
             room=room,
@@ -290,8 +349,14 @@ def _describe(command: Any) -> dict[str, Any]:
 
 # --- automatic actions -------------------------------------------------------
 
-def room_advance(*, room_id: str, expected_version: int | None = None,
-                 now: datetime | None = None, source: str = "scheduler") -> RoomState | None:
+
+def room_advance(
+    *,
+    room_id: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    source: str = "scheduler",
+) -> RoomState | None:
     """Take the room's due automatic action if its time has come (one step).
 
     Returns the new state when it acted, None otherwise. When the room moved
@@ -323,12 +388,17 @@ def room_advance(*, room_id: str, expected_version: int | None = None,
     except ConcurrencyError:
         return None
     except RuleViolation as exc:
-        get_logger("error").error("automatic_action_refused", room_id=str(room.id),
-                                  details={"kind": due.kind, "code": exc.code, "message": exc.message})
+        get_logger("error").error(
+            "automatic_action_refused",
+            room_id=str(room.id),
+            details={"kind": due.kind, "code": exc.code, "message": exc.message},
+        )
         return None
 
 
-def room_advance_until_idle(*, room_id: str, max_steps: int = 5000, source: str = "maintenance") -> int:
+def room_advance_until_idle(
+    *, room_id: str, max_steps: int = 5000, source: str = "maintenance"
+) -> int:
     """Advance a room through every action already due (the sweep's catch-up)."""
     steps = 0
     while steps < max_steps:
@@ -342,24 +412,35 @@ def rooms_advance_overdue(*, now: datetime | None = None, limit: int = 200) -> d
     """Finish every action whose deadline passed: the crash-safe backstop of the scheduler."""
     now = now or timezone.now()
     ids = list(
-        Room.objects.filter(next_due_at__lte=now).exclude(status="closed")
-        .order_by("next_due_at").values_list("id", flat=True)[:limit]
+        Room.objects.filter(next_due_at__lte=now)
+        .exclude(status="closed")
+        .order_by("next_due_at")
+        .values_list("id", flat=True)[:limit]
     )
     return {str(rid): room_advance_until_idle(room_id=str(rid)) for rid in ids}
 
 
 def room_close(*, room: Room, reason: str) -> CommandResult:
-    return room_command(room=room, actor=SYSTEM, command=CloseRoom(reason=reason), source="maintenance")
+    return room_command(
+        room=room, actor=SYSTEM, command=CloseRoom(reason=reason), source="maintenance"
+    )
 
 
 # --- presence ----------------------------------------------------------------
 
-def connection_open(*, channel_name: str, room: Room | None, player: Player | None, address: str,
-                    kind: str = "room") -> None:
+
+def connection_open(
+    *, channel_name: str, room: Room | None, player: Player | None, address: str, kind: str = "room"
+) -> None:
     Connection.objects.update_or_create(
         channel_name=channel_name,
-        defaults={"room": room, "player": player, "address": address[:64], "kind": kind,
-                  "last_seen_at": timezone.now()},
+        defaults={
+            "room": room,
+            "player": player,
+            "address": address[:64],
+            "kind": kind,
+            "last_seen_at": timezone.now(),
+        },
     )
     if room is None:
         return
@@ -367,7 +448,9 @@ def connection_open(*, channel_name: str, room: Room | None, player: Player | No
     if player is not None and not current_levers().read_only:
         seat = state.seat_of(str(player.id))
         if seat is not None and state.seats[seat].away:
-            state = room_command(room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence").state
+            state = room_command(
+                room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence"
+            ).state
     # Whoever planned the room's next automatic action may have died (crash,
     # restart): plan it again here; a duplicate plan is harmless.
     due = due_action(state)
@@ -401,12 +484,12 @@ def presence_check(*, room: Room, player_id: str, stale_after: float = 90.0) -> 
 def connections_sweep_stale(*, stale_after: float = 90.0) -> int:
     """Drop sockets a dead process left behind, and hand their seats to bots."""
     cutoff = timezone.now() - timedelta(seconds=stale_after)
-    stale = list(Connection.objects.filter(last_seen_at__lt=cutoff).values_list("room_id", "player_id"))
+    stale = list(
+        Connection.objects.filter(last_seen_at__lt=cutoff).values_list("room_id", "player_id")
+    )
     Connection.objects.filter(last_seen_at__lt=cutoff).delete()
     for room_id, player_id in {(r, p) for r, p in stale if r and p}:
         room = Room.objects.filter(pk=room_id).first()
         if room is not None:
             presence_check(room=room, player_id=str(player_id), stale_after=stale_after)
     return len(stale)
-
-

@@ -17,5 +17,7 @@ _executor: ThreadPoolExecutor | None = None
 def service_executor() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=settings.SERVICE_THREADS, thread_name_prefix="services")
+        _executor = ThreadPoolExecutor(
+            max_workers=settings.SERVICE_THREADS, thread_name_prefix="services"
+        )
     return _executor

@@ -26,7 +26,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set and DEBUG is off. Refusing to start: set SECRET_KEY "
-            "to a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"  # noqa: S105
@@ -97,7 +98,10 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL)
-    if _db["ENGINE"] in ("django.db.backends.postgresql", "django_prometheus.db.backends.postgresql"):
+    if _db["ENGINE"] in (
+        "django.db.backends.postgresql",
+        "django_prometheus.db.backends.postgresql",
+    ):
         _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
         _pool_size = env_int("DB_POOL_MAX_SIZE", 10)
         _db["CONN_MAX_AGE"] = 0  # pooling replaces persistent connections
@@ -131,8 +135,10 @@ else:
 # Worker threads per server process for services called from sockets and timers
 # (keep at or below DB_POOL_MAX_SIZE so threads do not wait for connections).
 SERVICE_THREADS = env_int("SERVICE_THREADS", 8)
-DATABASE_VENDOR = "postgresql" if DATABASE_URL.startswith(("postgres", "postgresql")) else (
-    "sqlite" if not DATABASE_URL else "other"
+DATABASE_VENDOR = (
+    "postgresql"
+    if DATABASE_URL.startswith(("postgres", "postgresql"))
+    else ("sqlite" if not DATABASE_URL else "other")
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,10 +230,19 @@ LIAPTUI = {
 
 # --- Monitoring thresholds (good below the first, critical above the second) -
 MONITORING_THRESHOLDS = {
-    "websocket_latency_ms": (env_float("THRESHOLD_LATENCY_WARN_MS", 50), env_float("THRESHOLD_LATENCY_CRIT_MS", 200)),
+    "websocket_latency_ms": (
+        env_float("THRESHOLD_LATENCY_WARN_MS", 50),
+        env_float("THRESHOLD_LATENCY_CRIT_MS", 200),
+    ),
     "cpu_percent": (env_float("THRESHOLD_CPU_WARN", 60), env_float("THRESHOLD_CPU_CRIT", 80)),
-    "memory_percent": (env_float("THRESHOLD_MEMORY_WARN", 70), env_float("THRESHOLD_MEMORY_CRIT", 85)),
-    "error_rate_percent": (env_float("THRESHOLD_ERROR_RATE_WARN", 0.1), env_float("THRESHOLD_ERROR_RATE_CRIT", 1.0)),
+    "memory_percent": (
+        env_float("THRESHOLD_MEMORY_WARN", 70),
+        env_float("THRESHOLD_MEMORY_CRIT", 85),
+    ),
+    "error_rate_percent": (
+        env_float("THRESHOLD_ERROR_RATE_WARN", 0.1),
+        env_float("THRESHOLD_ERROR_RATE_CRIT", 1.0),
+    ),
 }
 
 SLOW_REQUEST_MS = env_float("SLOW_REQUEST_MS", 500.0)  # logged as performance events

@@ -26,7 +26,8 @@ CHROMIUM = "/usr/bin/chromium"
 def _missing_service(marker: str) -> str | None:
     from django.conf import settings
 
-    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"].split(".")[-1] != "postgresql":
+    engine = settings.DATABASES["default"]["ENGINE"].split(".")[-1]
+    if marker == "postgres" and engine != "postgresql":
         return "DATABASE_URL does not point at PostgreSQL"
     if marker == "redis" and not settings.REDIS_URL:
         return "REDIS_URL is not set"

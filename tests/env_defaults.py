@@ -9,7 +9,12 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaptui.settings")
-for _name in ("GAME_BOT_DELAY", "GAME_TURN_RESULT_PAUSE", "GAME_ROUND_RESULT_PAUSE", "GAME_DISCONNECT_GRACE"):
+for _name in (
+    "GAME_BOT_DELAY",
+    "GAME_TURN_RESULT_PAUSE",
+    "GAME_ROUND_RESULT_PAUSE",
+    "GAME_DISCONNECT_GRACE",
+):
     os.environ.setdefault(_name, "0")
 os.environ.setdefault("MAINTENANCE_IN_PROCESS", "0")
 # Bots play at full speed in tests, so a human test client acts faster than a

@@ -27,8 +27,12 @@ def make_room(player: Player, **settings: Any) -> Room:
     return services.room_create(player=player, name="Test table", settings=settings)
 
 
-async def connect(path: str, session_key: str | None = None, origin: bytes = b"http://localhost",
-                  address: str = "127.0.0.1") -> WebsocketCommunicator:
+async def connect(
+    path: str,
+    session_key: str | None = None,
+    origin: bytes = b"http://localhost",
+    address: str = "127.0.0.1",
+) -> WebsocketCommunicator:
     from liaptui.asgi import application
 
     headers = [(b"origin", origin), (b"host", b"localhost")]
@@ -45,7 +49,9 @@ async def receive(comm: WebsocketCommunicator, timeout: float = 5) -> dict[str, 
     return json.loads(await comm.receive_from(timeout=timeout))
 
 
-async def receive_until(comm: WebsocketCommunicator, predicate, timeout: float = 30) -> dict[str, Any]:
+async def receive_until(
+    comm: WebsocketCommunicator, predicate, timeout: float = 30
+) -> dict[str, Any]:
     """Read messages until one satisfies ``predicate``; return it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from games import services
-from games.room_rules import AddBot, Actor, StartGame
+from games.room_rules import Actor, AddBot, StartGame
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,20 @@ def _guest(client: Client, name: str = "Ana") -> dict:
 
 def test_guest_name_is_validated_and_bound_to_session() -> None:
     client = Client()
-    assert client.post("/api/players", {"name": ""}, content_type="application/json").json()["error"]["code"] == "bad_name"
-    assert client.post("/api/players", {"name": "x" * 25}, content_type="application/json").status_code == 400
-    assert client.post("/api/players", {"name": "a\x00b"}, content_type="application/json").status_code == 400
+    assert (
+        client.post("/api/players", {"name": ""}, content_type="application/json").json()["error"][
+            "code"
+        ]
+        == "bad_name"
+    )
+    assert (
+        client.post("/api/players", {"name": "x" * 25}, content_type="application/json").status_code
+        == 400
+    )
+    assert (
+        client.post("/api/players", {"name": "a\x00b"}, content_type="application/json").status_code
+        == 400
+    )
     assert client.post("/api/players", {"name": "Ana"}).status_code == 400  # form posts refused
     me = _guest(client)
     assert client.get("/api/players").json() == me
@@ -34,13 +45,22 @@ def test_room_creation_needs_a_player_and_valid_settings() -> None:
     client = Client()
     assert client.post("/api/rooms", {}, content_type="application/json").status_code == 403
     _guest(client)
-    bad = client.post("/api/rooms", {"settings": {"target_score": 0}}, content_type="application/json")
+    bad = client.post(
+        "/api/rooms", {"settings": {"target_score": 0}}, content_type="application/json"
+    )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_settings"
-    made = client.post("/api/rooms", {"name": "Table", "settings": {"target_score": 20}},
-                       content_type="application/json").json()
+    made = client.post(
+        "/api/rooms",
+        {"name": "Table", "settings": {"target_score": 20}},
+        content_type="application/json",
+    ).json()
     listed = client.get("/api/rooms").json()["rooms"]
     assert [r["code"] for r in listed] == [made["code"]]
-    assert listed[0]["humans"] == 1 and listed[0]["free_seats"] == 3 and listed[0]["target_score"] == 20
+    assert (
+        listed[0]["humans"] == 1
+        and listed[0]["free_seats"] == 3
+        and listed[0]["target_score"] == 20
+    )
 
 
 def _game_room():
@@ -75,7 +95,9 @@ def test_audit_events_page_and_state_at_any_version(settings) -> None:
     body = Client().get(f"/api/rooms/{room.code}/events", **auth).json()
     versions = [e["version"] for e in body["events"] if e["kind"] == "event"]
     assert versions == list(range(1, room.version + 1))
-    assert {"room_created", "bot_added", "game_started", "hands_dealt"} <= {e["type"] for e in body["events"]}
+    assert {"room_created", "bot_added", "game_started", "hands_dealt"} <= {
+        e["type"] for e in body["events"]
+    }
     assert all(e["metadata"]["source"] for e in body["events"])
     later = Client().get(f"/api/rooms/{room.id}/events?after=4", **auth).json()
     assert [e["version"] for e in later["events"]][0] == 5

@@ -25,7 +25,9 @@ def json_log_lines():
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    yield lambda: [
+        json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")
+    ]
     root.removeHandler(handler)
 
 
@@ -38,16 +40,28 @@ async def test_ws_message_correlation_id_reaches_logs_and_event_metadata(json_lo
     ack = await receive_until(ws, lambda m: m["type"] == "ack")
     cid = ack["correlation_id"]
     assert cid
-    events = await db(es_selectors.event_read)(stream_id=room.stream_id, after_version=ack["version"] - 1)
+    events = await db(es_selectors.event_read)(
+        stream_id=room.stream_id, after_version=ack["version"] - 1
+    )
     assert [e.type for e in events] == ["bot_added"]
     assert events[0].metadata["correlation_id"] == cid
-    assert events[0].metadata["actor"] == str(player.id) and events[0].metadata["source"] == "websocket"
+    assert (
+        events[0].metadata["actor"] == str(player.id)
+        and events[0].metadata["source"] == "websocket"
+    )
     lines = json_log_lines()
     mine = [line for line in lines if line.get("correlation_id") == cid]
-    assert any(line["event"] == "bot_added" and line["category"] == "game_event"
-               and line["room_id"] == str(room.id) for line in mine)
-    assert all(set(line) >= {"timestamp", "level", "correlation_id", "category", "event", "room_id", "details"}
-               for line in mine)
+    assert any(
+        line["event"] == "bot_added"
+        and line["category"] == "game_event"
+        and line["room_id"] == str(room.id)
+        for line in mine
+    )
+    assert all(
+        set(line)
+        >= {"timestamp", "level", "correlation_id", "category", "event", "room_id", "details"}
+        for line in mine
+    )
     await send(ws, {"type": "add_bot", "seat": 2, "id": "again"})
     err = await receive_until(ws, lambda m: m["type"] == "error")
     assert err["correlation_id"] and err["correlation_id"] != cid

@@ -37,7 +37,9 @@ async def test_disconnected_human_is_played_by_bot_and_reconnect_restores_seat()
     assert state.seats[0].away is True
     assert state.game.phase.value == "GAME_OVER"
     again = await connect(f"/ws/rooms/{room.code}/", key)
-    msg = await receive_until(again, lambda m: m["type"] == "state" and not m["room"]["seats"][0]["away"])
+    msg = await receive_until(
+        again, lambda m: m["type"] == "state" and not m["room"]["seats"][0]["away"]
+    )
     assert msg["you"]["seat"] == 0 and msg["you"]["is_host"]
     assert msg["room"]["seats"][0]["name"] == "Ana"
     await again.disconnect()
@@ -81,7 +83,9 @@ async def test_unknown_room_code_gets_room_not_found() -> None:
 
     from liaptui.asgi import application
 
-    comm = WebsocketCommunicator(application, "/ws/rooms/NOPE42/", headers=[(b"origin", b"http://localhost")])
+    comm = WebsocketCommunicator(
+        application, "/ws/rooms/NOPE42/", headers=[(b"origin", b"http://localhost")]
+    )
     connected, _ = await comm.connect()
     assert connected
     msg = await receive(comm)
@@ -94,6 +98,8 @@ async def test_foreign_origin_is_refused() -> None:
 
     from liaptui.asgi import application
 
-    comm = WebsocketCommunicator(application, "/ws/lobby/", headers=[(b"origin", b"http://evil.example")])
+    comm = WebsocketCommunicator(
+        application, "/ws/lobby/", headers=[(b"origin", b"http://evil.example")]
+    )
     connected, _ = await comm.connect()
     assert not connected

@@ -72,7 +72,9 @@ async def test_bad_message_gets_error_and_changes_nothing(seated, payload, code)
 async def test_oversized_frame_is_refused_and_socket_stays_open(seated) -> None:
     _, _, guest_ws = seated
     before = await _version(guest_ws)
-    await _expect_error(guest_ws, json.dumps({"type": "ping", "pad": "x" * 9000}), "message_too_large", ref=None)
+    await _expect_error(
+        guest_ws, json.dumps({"type": "ping", "pad": "x" * 9000}), "message_too_large", ref=None
+    )
     assert await _version(guest_ws) == before
 
 
@@ -86,7 +88,9 @@ async def test_rule_violation_in_game_is_refused_and_audited(seated) -> None:
     await send(guest_ws, {"type": "kick", "seat": 0, "id": "k"})
     await receive_until(guest_ws, lambda m: m["type"] == "error" and m["code"] == "not_host")
     await send(host_ws, {"type": "start", "id": "go"})
-    state = await receive_until(guest_ws, lambda m: m["type"] == "state" and m["game"]["phase"] != "WAITING")
+    state = await receive_until(
+        guest_ws, lambda m: m["type"] == "state" and m["game"]["phase"] != "WAITING"
+    )
     before = await _version(guest_ws)
     hand = state["game"]["hand"]
     foreign = next(k for k in ("GENERAL_RED", "GENERAL_BLACK", "ADVISOR_RED") if k not in hand)
@@ -95,14 +99,20 @@ async def test_rule_violation_in_game_is_refused_and_audited(seated) -> None:
     assert err["ref"] == "cheat"
     assert err["code"] in ("pieces_not_in_hand", "wrong_phase", "not_your_turn")
     assert await _version(guest_ws) >= before  # bots may move on; the refused play left no trace
-    rejected = await db(lambda: list(RejectedCommand.objects.filter(room=room).values_list("code", flat=True)))()
+    rejected = await db(
+        lambda: list(RejectedCommand.objects.filter(room=room).values_list("code", flat=True))
+    )()
     assert err["code"] in rejected and "not_host" in rejected
 
 
 async def test_rate_limit_answers_rate_limited_not_silence(seated, settings) -> None:
     from monitoring.levers import forget_cached_levers
 
-    settings.LIAPTUI = {**settings.LIAPTUI, "RATE_LIMIT_PER_CONNECTION": 10, "RATE_LIMIT_PER_ADDRESS": 1000}
+    settings.LIAPTUI = {
+        **settings.LIAPTUI,
+        "RATE_LIMIT_PER_CONNECTION": 10,
+        "RATE_LIMIT_PER_ADDRESS": 1000,
+    }
     forget_cached_levers()
     _, _, guest_ws = seated
     codes = []
@@ -116,7 +126,9 @@ async def test_rate_limit_answers_rate_limited_not_silence(seated, settings) -> 
     assert codes.count("pong") >= 5
 
 
-async def test_unexpected_server_failure_answers_internal_error_and_keeps_socket(seated, monkeypatch) -> None:
+async def test_unexpected_server_failure_answers_internal_error_and_keeps_socket(
+    seated, monkeypatch
+) -> None:
     from games import services
 
     _, _, guest_ws = seated

@@ -38,7 +38,9 @@ async def test_four_humans_each_receive_only_their_own_hand() -> None:
     await receive(spectator)
     await send(sockets[0], {"type": "start"})
     for seat, ws in enumerate(sockets):
-        msg = await receive_until(ws, lambda m: m["type"] == "state" and m["game"]["phase"] != "WAITING")
+        msg = await receive_until(
+            ws, lambda m: m["type"] == "state" and m["game"]["phase"] != "WAITING"
+        )
         assert msg["you"]["seat"] == seat
     state = await db(room_state_load)(room.stream_id)
     hands = [list(h) for h in state.game.hands]

@@ -94,7 +94,12 @@ def test_production_urls_switch_to_postgres_redis_layer_and_redis_cache(tmp_path
 def test_debug_off_without_secret_key_refuses_to_start_with_clear_message(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     out = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0
     assert "SECRET_KEY is not set and DEBUG is off" in out.stderr
@@ -104,7 +109,12 @@ def test_debug_off_without_secret_key_refuses_to_start_with_clear_message(tmp_pa
 def test_bad_boolean_in_environment_is_reported_by_name(tmp_path: Path) -> None:
     env = dict(os.environ, DEBUG="maybe")
     out = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in out.stderr

@@ -90,7 +90,10 @@ def test_health_checks_redis_and_the_channel_layer(client: Client) -> None:
     detailed = client.get("/api/health/detailed").json()["components"]
     assert detailed["redis"]["status"] == "up" and detailed["redis"]["critical"]
     assert detailed["channel_layer"]["status"] == "up" and detailed["channel_layer"]["critical"]
-    assert detailed["channel_layer"]["backend"] == settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[1]
+    assert (
+        detailed["channel_layer"]["backend"]
+        == settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[1]
+    )
     assert detailed["cache"]["backend"] == "RedisCache"
     text = client.get("/api/health/metrics").content.decode()
     assert 'health_component_status{component="redis"} 1.0' in text
