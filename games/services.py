@@ -180,6 +180,7 @@ def room_create(
                 project_room(room, state, None, timezone.now(), seats_changed=True)
         except IntegrityError:
             continue  # code collision: draw another
+        recorder.events_appended(len(stored))
         _after_commit(room, state, [(e.type, e.data) for e in stored])
         game_log.info(
             "room_created",
@@ -467,17 +468,30 @@ def connection_close(*, channel_name: str) -> None:
 
 
 def presence_check(*, room: Room, player_id: str, stale_after: float = 90.0) -> bool:
-    """Mark a seated human away when none of their sockets to the room is alive."""
-    fresh = timezone.now() - timedelta(seconds=stale_after)
-    if Connection.objects.filter(room=room, player_id=player_id, last_seen_at__gte=fresh).exists():
-        return False
-    if current_levers().read_only:
+    """Mark a seated human away when none of their sockets to the room is alive.
+
+    Runs concurrently with ``connection_open`` of a returning socket (a
+    reload): the socket writes its row before it looks at the seat, and this
+    looks for rows again after marking the seat away, so whichever runs
+    second sees the other and the seat never stays away while a socket is open.
+    """
+
+    def live_socket() -> bool:
+        fresh = timezone.now() - timedelta(seconds=stale_after)
+        return Connection.objects.filter(
+            room=room, player_id=player_id, last_seen_at__gte=fresh
+        ).exists()
+
+    if live_socket() or current_levers().read_only:
         return False
     state = room_state_load(room.stream_id)
     seat = state.seat_of(player_id)
     if seat is None or state.seats[seat].away or state.closed:
         return False
     room_command(room=room, actor=SYSTEM, command=MarkAway(seat=seat), source="presence")
+    if live_socket():
+        room_command(room=room, actor=SYSTEM, command=MarkBack(seat=seat), source="presence")
+        return False
     return True
 
 

@@ -103,3 +103,31 @@ async def test_foreign_origin_is_refused() -> None:
     )
     connected, _ = await comm.connect()
     assert not connected
+
+
+def test_reload_racing_the_away_check_leaves_the_seat_with_its_player(transactional_db) -> None:
+    """The away check marks the seat while the returning socket is registering."""
+    from django.utils import timezone
+
+    from games import services
+    from games.loading import room_state_load
+    from games.models import Connection
+
+    player, _ = make_player("Ana")
+    room = make_room(player)
+    original = services.room_command
+
+    def register_socket_mid_check(**kwargs):
+        result = original(**kwargs)
+        if type(kwargs["command"]).__name__ == "MarkAway":
+            Connection.objects.create(
+                channel_name="late-tab", room=room, player=player, last_seen_at=timezone.now()
+            )
+        return result
+
+    services.room_command = register_socket_mid_check
+    try:
+        assert services.presence_check(room=room, player_id=str(player.id)) is False
+    finally:
+        services.room_command = original
+    assert room_state_load(room.stream_id).seats[0].away is False
