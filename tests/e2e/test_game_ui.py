@@ -65,6 +65,14 @@ def _wait_newer(page, version: int, timeout: float = 10_000) -> None:
     )
 
 
+def _click_if_present(page, selector: str, timeout: float = 3_000) -> bool:
+    try:
+        page.click(selector, timeout=timeout)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: the control is gone
+        return False
+    return True
+
+
 def _hand_in_dom(page) -> list[str]:
     return page.eval_on_selector_all("#hand .piece", "els => els.map(e => e.dataset.kind)")
 
@@ -122,8 +130,10 @@ def test_new_player_plays_a_whole_game_against_bots(live_daphne, browser, shoot)
             if "redeal" not in seen:
                 seen.add("redeal")
                 shoot(page, "05-redeal")
-            page.click("#redeal-no" if accepted_redeal else "#redeal-yes")
-            accepted_redeal = True
+            # The offer can resolve between reading the page and clicking (a
+            # new state re-renders the panel): then just read the page again.
+            if _click_if_present(page, "#redeal-no" if accepted_redeal else "#redeal-yes"):
+                accepted_redeal = True
         elif action == "declare":
             if "declare" not in seen:
                 seen.add("declare")
