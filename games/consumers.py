@@ -13,6 +13,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.conf import settings
 
 from games import scheduler, selectors, services
@@ -73,6 +74,20 @@ class BaseConsumer(AsyncWebsocketConsumer):
     """Shared plumbing: accounting, rate limits, error replies."""
 
     kind = "base"
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch minus its per-message ``close_old_connections``.
+
+        Upstream hops into the single thread-sensitive executor on every
+        frame and group message to tidy database connections; these
+        consumers never use the database there (all their database work runs
+        through ``run_sync``, which tidies connections around each call), so
+        the hop only serialised every socket of the process behind one thread.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=dumps(payload))

@@ -134,7 +134,7 @@ else:
     }
 # Worker threads per server process for services called from sockets and timers
 # (keep at or below DB_POOL_MAX_SIZE so threads do not wait for connections).
-SERVICE_THREADS = env_int("SERVICE_THREADS", 8)
+SERVICE_THREADS = env_int("SERVICE_THREADS", 2)
 DATABASE_VENDOR = (
     "postgresql"
     if DATABASE_URL.startswith(("postgres", "postgresql"))
