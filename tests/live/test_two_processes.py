@@ -63,7 +63,8 @@ async def test_four_players_on_two_processes_finish_the_game_and_all_see_every_v
     for name, versions in seen.items():
         missed = sorted(published - set(versions))
         assert not missed, f"{name} missed versions {missed}"
-    assert len(published) > 30
+    # a whole game: at least 4 declarations and two turns of 4 plays (a play may be 1-6 pieces)
+    assert len(published) >= 12
 
     # every stored event after a client joined reached it as an ``event`` frame, its own too
     for c in clients:
