@@ -14,6 +14,7 @@ from django.utils import timezone
 from eventstore import hooks
 from eventstore.canonical import GENESIS_HASH, check_stream_id, check_version, event_hash, iso
 from eventstore.errors import InvalidEvent, StreamNotFound
+from eventstore.jsonl import FIELDS as EVENT_FIELDS
 from eventstore.jsonl import event_to_line, parse_lines
 from eventstore.models import ArchivedStream, Event, Stream
 from eventstore.models import Snapshot as SnapshotRow
@@ -22,17 +23,7 @@ from liaptui.logging_setup import get_logger
 
 error_log = get_logger("error")
 
-_EVENT_FIELDS = (
-    "stream_id",
-    "version",
-    "position",
-    "type",
-    "data",
-    "metadata",
-    "recorded_at",
-    "hash",
-    "prev_hash",
-)
+_EVENT_FIELDS = EVENT_FIELDS  # the StoredEvent columns, in order
 _STREAM_FIELDS = ("stream_id", "version", "created_at", "updated_at", "finished_at", "archived_at")
 
 
