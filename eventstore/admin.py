@@ -42,17 +42,8 @@ class StreamAdmin(ReadOnlyAdmin):
 
         for stream in queryset:
             result = stream_verify(stream.stream_id)
-            if result.ok:
-                self.message_user(request, f"{stream.stream_id}: OK ({result.event_count} events)",
-                                  messages.SUCCESS)
-            else:
-                first = result.problems[0]
-                self.message_user(
-                    request,
-                    f"{stream.stream_id}: {len(result.problems)} problem(s); first at version "
-                    f"{first['version']}: {first['problem']}",
-                    messages.ERROR,
-                )
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{stream.stream_id}: {result.summary()}", level)
 
     @admin.action(description="Archive the selected finished streams now")
     def archive_now(self, request, queryset) -> None:

@@ -92,6 +92,16 @@ class VerificationResult:
     def add(self, version: int | None, problem: str) -> None:
         self.problems.append({"version": version, "problem": problem})
 
+    def summary(self) -> str:
+        """One line for people (admin messages): OK, or the count and the first problem."""
+        if self.ok:
+            return f"OK ({self.event_count} events)"
+        first = self.problems[0]
+        return (
+            f"{len(self.problems)} problem(s); first at version {first['version']}: "
+            f"{first['problem']}"
+        )
+
     def __str__(self) -> str:
         if self.ok:
             return f"{self.stream_id}: OK ({self.event_count} events)"

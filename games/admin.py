@@ -69,18 +69,8 @@ class RoomAdmin(admin.ModelAdmin):
             except StreamNotFound:
                 self.message_user(request, f"{room.code}: no stream", messages.ERROR)
                 continue
-            if result.ok:
-                self.message_user(
-                    request, f"{room.code}: OK ({result.event_count} events)", messages.SUCCESS
-                )
-            else:
-                first = result.problems[0]
-                self.message_user(
-                    request,
-                    f"{room.code}: {len(result.problems)} problem(s); first at version "
-                    f"{first['version']}: {first['problem']}",
-                    messages.ERROR,
-                )
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{room.code}: {result.summary()}", level)
 
     @admin.action(description="Archive the selected closed rooms' streams now")
     def archive_now(self, request, queryset) -> None:
