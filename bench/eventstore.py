@@ -208,14 +208,62 @@ def bench_appends(commands: int, streams: int, rounds: int = 5) -> None:
 
     with connection.execute_wrapper(spy):
         event_append(stream_id="bench-one", events=payloads[1], expected_version=version)
+    commit = " (autocommit: the statement is the transaction)" if len(seen) == 1 else " (+ COMMIT)"
     print(
         f"  statements per append (existing stream, 2 events): {len(seen)}: "
-        f"{' + '.join(seen)} (+ COMMIT)"
+        f"{' + '.join(seen)}{commit}"
     )
     seen.clear()
     with connection.execute_wrapper(spy):
         event_append(stream_id="bench-new", events=payloads[0], expected_version=0)
-    print(f"  statements per append (new stream): {len(seen)}: {' + '.join(seen)} (+ COMMIT)")
+    commit = " (autocommit: the statement is the transaction)" if len(seen) == 1 else " (+ COMMIT)"
+    print(f"  statements per append (new stream): {len(seen)}: {' + '.join(seen)}{commit}")
+
+
+def bench_threads(commands: int, threads: int, rounds: int = 3) -> None:
+    """One process, several threads (each with its own connection, as the
+    server's service threads have), each appending to its own rooms: the
+    server's write pattern. Concurrent commits share the WAL flush."""
+    import threading
+
+    from django.db import connection
+
+    from eventstore.services import event_append
+    from eventstore.types import NewEvent
+
+    payloads = [command_events(i, NewEvent) for i in range(commands)]
+    results = []
+    for r in range(rounds):
+        per_thread = commands // threads
+        barrier = threading.Barrier(threads + 1)
+
+        def work(t: int) -> None:
+            versions: dict[str, int] = {}
+            try:
+                barrier.wait()
+                for i in range(per_thread):
+                    sid = f"bench-t{threads}-{r}-{t}-{i % 25}"
+                    versions[sid] = event_append(
+                        stream_id=sid,
+                        events=payloads[t * per_thread + i],
+                        expected_version=versions.get(sid, 0),
+                    )[-1].version
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+        for w in workers:
+            w.start()
+        barrier.wait()
+        t0 = time.perf_counter()
+        for w in workers:
+            w.join()
+        results.append(per_thread * threads / (time.perf_counter() - t0))
+    print(
+        f"  appends, {threads} threads x 25 streams each, one process: "
+        f"{statistics.median(results):7.0f} commands/s "
+        f"(rounds {min(results):.0f}-{max(results):.0f})"
+    )
 
 
 def generic_fold(events, state=None):
@@ -399,6 +447,9 @@ def main() -> int:
     parser.add_argument("--commands", type=int, default=3000)
     parser.add_argument("--streams", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--threads", type=int, nargs="*", default=[2, 4], help="thread counts for the threaded run"
+    )
     args = parser.parse_args()
 
     label, cleanup = prepare_database(args.database_url)
@@ -411,6 +462,8 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         print(f"Event store benchmark on {label}")
         bench_appends(args.commands, args.streams)
+        for threads in args.threads:
+            bench_threads(args.commands, threads)
         bench_long_stream(args.repeat)
         bench_game(args.repeat)
         bench_archive(args.repeat)

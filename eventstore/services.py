@@ -116,113 +116,244 @@ def event_append(
     (another writer got there first), ``StreamArchived`` for an archived
     stream, ``InvalidEvent`` for bad input (nothing is written).
 
-    The hot path is hand-written SQL (the ORM cost 5x the database time):
-    ``SELECT ... FOR UPDATE`` of the head row, then on PostgreSQL one
-    statement that updates (or inserts) the head and inserts the events
-    (a data-modifying CTE); on SQLite the same as two statements. The head
-    row lock serialises writers of one stream; the unique constraints on the
-    head (stream_id) and the events (stream_id, version) are the backstop
-    that turns any race into ``ConcurrencyError``.
+    The hot path is hand-written SQL (the ORM cost 5x the database time).
+    On PostgreSQL, when this process knows the stream's head (a new stream,
+    or the head it wrote or read last), the append is **one statement**: a
+    data-modifying CTE that moves the head only if it is still at
+    ``expected_version`` with that hash, and inserts the events only if the
+    head moved. Outside a caller's transaction that statement is its own
+    atomic commit (one round trip instead of BEGIN + lock + write + COMMIT).
+    If the head did not move (someone else wrote, or the hint was stale),
+    nothing was written and the locked path below decides: ``SELECT ... FOR
+    UPDATE`` of the head row, then the head update and the inserts. The
+    unique constraints on the head (stream_id) and the events (stream_id,
+    version) are the backstop that turns any race into ``ConcurrencyError``.
     """
     check_stream_id(stream_id)
     check_version(expected_version, "expected_version")
     prepared = _prepare(events)
     started = time.perf_counter()
     now = timezone.now()
-    stream_id_json = json.dumps(stream_id, ensure_ascii=False)
-    recorded_json = json.dumps(iso(now))
-    rows: list[tuple] = []
+    batch = _Batch(stream_id, expected_version, prepared, now)
     try:
-        with transaction.atomic():
-            postgres = connection.vendor == "postgresql"
-            db_now = connection.ops.adapt_datetimefield_value(now)
-            with connection.cursor() as cursor:
-                cursor.execute(_SELECT_HEAD + (" FOR UPDATE" if postgres else ""), [stream_id])
-                head = cursor.fetchone()
-                if head is None:
-                    if expected_version != 0:
-                        raise ConcurrencyError(stream_id, expected_version, 0)
-                    prev_hash = GENESIS_HASH
-                else:
-                    version, prev_hash, archived_at = head
-                    if archived_at is not None:
-                        raise StreamArchived(stream_id)
-                    if version != expected_version:
-                        raise ConcurrencyError(stream_id, expected_version, version)
-                version = expected_version
-                params: list[Any] = []
-                for event_type, data, metadata, correlation_id in prepared:
-                    version += 1
-                    data_json = canonical_json(data)
-                    metadata_json = canonical_json(metadata)
-                    if len(data_json) + len(metadata_json) > MAX_EVENT_BYTES:
-                        raise InvalidEvent(
-                            f"event {event_type!r} for stream {stream_id!r} is larger than "
-                            f"{MAX_EVENT_BYTES} bytes"
-                        )
-                    digest = chained_hash(
-                        stream_id_json=stream_id_json,
-                        version=version,
-                        type_json=json.dumps(event_type),
-                        data_json=data_json,
-                        metadata_json=metadata_json,
-                        recorded_at_json=recorded_json,
-                        prev_hash=prev_hash,
-                    )
-                    rows.append((version, event_type, data, metadata, digest, prev_hash))
-                    params += (
-                        stream_id, version, event_type, data_json, metadata_json,
-                        correlation_id, db_now, digest, prev_hash,
-                    )  # fmt: skip
-                    prev_hash = digest
-                value = (
-                    "(%s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)"
-                    if postgres
-                    else ("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
-                )
-                insert = (
-                    f"INSERT INTO eventstore_event ({_EVENT_COLUMNS}) VALUES "
-                    + ", ".join([value] * len(rows))
-                    + " RETURNING version, position"
-                )
-                if head is None:
-                    head_sql, head_params = (
-                        _INSERT_HEAD,
-                        [stream_id, version, prev_hash, db_now, db_now],
-                    )
-                else:
-                    head_sql, head_params = _UPDATE_HEAD, [version, prev_hash, db_now, stream_id]
-                if postgres:
-                    # One round trip: the CTE runs to completion even though
-                    # the main statement does not read it.
-                    cursor.execute(f"WITH head AS ({head_sql}) {insert}", head_params + params)
-                else:
-                    cursor.execute(head_sql, head_params)
-                    cursor.execute(insert, params)
-                positions = dict(cursor.fetchall())
+        stored = None
+        if connection.vendor == "postgresql":
+            stored = _append_one_statement(batch)
+        if stored is None:
+            stored = _append_locked(batch)
     except IntegrityError as exc:
         # The unique (stream_id) head or (stream_id, version) event constraint:
         # another writer created the stream or appended concurrently.
+        _HEADS.pop(stream_id, None)
         raise ConcurrencyError(stream_id, expected_version, _version_or_none(stream_id)) from exc
     elapsed = time.perf_counter() - started
     if elapsed > SLOW_APPEND_SECONDS:
         perf_log.warning(
-            "slow event append", stream_id=stream_id, events=len(rows), ms=round(elapsed * 1000, 1)
+            "slow event append", stream_id=stream_id, events=len(stored), ms=round(elapsed * 1000, 1)
         )
-    return [
-        StoredEvent(
-            stream_id=stream_id,
-            version=v,
-            position=positions[v],
-            type=event_type,
-            data=data,
-            metadata=metadata,
-            recorded_at=now,
-            hash=digest,
-            prev_hash=prev,
-        )
-        for v, event_type, data, metadata, digest, prev in rows
-    ]
+    return stored
+
+
+# stream_id -> (version, last_hash) this process last wrote or read: only a
+# hint for the one-statement append (the database re-checks both), so a stale
+# entry costs one extra round trip, never a wrong write. Bounded; cleared when full.
+_HEADS: dict[str, tuple[int, str]] = {}
+_HEADS_LIMIT = 20_000
+
+
+def _remember_head(stream_id: str, version: int, last_hash: str) -> None:
+    if len(_HEADS) >= _HEADS_LIMIT:
+        _HEADS.clear()
+    _HEADS[stream_id] = (version, last_hash)
+
+
+def forget_heads() -> None:
+    """Drop every head hint (tests that rewrite streams behind the store's back)."""
+    _HEADS.clear()
+
+
+class _Batch:
+    """One append's validated events, serialised once; rows and SQL are built
+    for a given previous hash (known up front on the fast path, read under
+    the lock on the slow one)."""
+
+    __slots__ = ("stream_id", "expected_version", "prepared", "now", "stream_id_json",
+                 "recorded_json", "serialised")
+
+    def __init__(self, stream_id: str, expected_version: int,
+                 prepared: list[tuple[str, dict, dict, str]], now: Any) -> None:
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+        self.prepared = prepared
+        self.now = now
+        self.stream_id_json = json.dumps(stream_id, ensure_ascii=False)
+        self.recorded_json = json.dumps(iso(now))
+        self.serialised = []
+        for event_type, data, metadata, correlation_id in prepared:
+            data_json = canonical_json(data)
+            metadata_json = canonical_json(metadata)
+            if len(data_json) + len(metadata_json) > MAX_EVENT_BYTES:
+                raise InvalidEvent(
+                    f"event {event_type!r} for stream {stream_id!r} is larger than "
+                    f"{MAX_EVENT_BYTES} bytes"
+                )
+            self.serialised.append(
+                (event_type, data, metadata, correlation_id, data_json, metadata_json)
+            )
+
+    def chain(self, prev_hash: str, db_now: Any) -> tuple[list[tuple], list[Any], str]:
+        """(rows, insert params, last hash) for events chained after ``prev_hash``."""
+        rows: list[tuple] = []
+        params: list[Any] = []
+        version = self.expected_version
+        for event_type, data, metadata, correlation_id, data_json, metadata_json in (
+            self.serialised
+        ):
+            version += 1
+            digest = chained_hash(
+                stream_id_json=self.stream_id_json,
+                version=version,
+                type_json=json.dumps(event_type),
+                data_json=data_json,
+                metadata_json=metadata_json,
+                recorded_at_json=self.recorded_json,
+                prev_hash=prev_hash,
+            )
+            rows.append((version, event_type, data, metadata, digest, prev_hash))
+            params += (
+                self.stream_id, version, event_type, data_json, metadata_json,
+                correlation_id, db_now, digest, prev_hash,
+            )  # fmt: skip
+            prev_hash = digest
+        return rows, params, prev_hash
+
+    def stored(self, rows: list[tuple], positions: dict[int, int]) -> list[StoredEvent]:
+        return [
+            StoredEvent(
+                stream_id=self.stream_id,
+                version=v,
+                position=positions[v],
+                type=event_type,
+                data=data,
+                metadata=metadata,
+                recorded_at=self.now,
+                hash=digest,
+                prev_hash=prev,
+            )
+            for v, event_type, data, metadata, digest, prev in rows
+        ]
+
+
+_FAST_VALUE = "(%s::varchar, %s::integer, %s::varchar, %s::jsonb, %s::jsonb, %s::varchar, " \
+    "%s::timestamptz, %s::varchar, %s::varchar)"
+_FAST_INSERT_HEAD = (
+    "INSERT INTO eventstore_stream (stream_id, version, last_hash, created_at, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (stream_id) DO NOTHING RETURNING 1"
+)
+_FAST_UPDATE_HEAD = (
+    "UPDATE eventstore_stream SET version = %s, last_hash = %s, updated_at = %s "
+    "WHERE stream_id = %s AND version = %s AND last_hash = %s AND archived_at IS NULL "
+    "RETURNING 1"
+)
+
+
+def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
+    """The PostgreSQL fast path: the stored events, or None when the head hint
+    was missing or wrong (then nothing was written)."""
+    stream_id, expected = batch.stream_id, batch.expected_version
+    if expected == 0:
+        prev_hash = GENESIS_HASH
+    else:
+        hint = _HEADS.get(stream_id)
+        if hint is None or hint[0] != expected:
+            return None
+        prev_hash = hint[1]
+    db_now = connection.ops.adapt_datetimefield_value(batch.now)
+    rows, params, last_hash = batch.chain(prev_hash, db_now)
+    version = rows[-1][0]
+    if expected == 0:
+        head_sql, head_params = _FAST_INSERT_HEAD, [stream_id, version, last_hash, db_now, db_now]
+    else:
+        head_sql = _FAST_UPDATE_HEAD
+        head_params = [version, last_hash, db_now, stream_id, expected, prev_hash]
+    sql = (
+        f"WITH head AS ({head_sql}) INSERT INTO eventstore_event ({_EVENT_COLUMNS}) "
+        f"SELECT * FROM (VALUES {', '.join([_FAST_VALUE] * len(rows))}) AS new "
+        "WHERE EXISTS (SELECT 1 FROM head) RETURNING version, position"
+    )
+    # Inside a caller's transaction: no savepoint (a failure aborts the
+    # caller's block, as any failed statement would); outside: autocommit,
+    # so the statement is the whole transaction.
+    with transaction.atomic(savepoint=False) if connection.in_atomic_block else _no_block():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, head_params + params)
+            positions = dict(cursor.fetchall())
+    if not positions:
+        _HEADS.pop(stream_id, None)
+        return None
+    _remember_head(stream_id, version, last_hash)
+    return batch.stored(rows, positions)
+
+
+class _no_block:
+    """A do-nothing context manager (the autocommit branch above)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _append_locked(batch: _Batch) -> list[StoredEvent]:
+    """The general path: lock (or find no) head row, check it, write head and events."""
+    stream_id, expected_version = batch.stream_id, batch.expected_version
+    with transaction.atomic():
+        postgres = connection.vendor == "postgresql"
+        db_now = connection.ops.adapt_datetimefield_value(batch.now)
+        with connection.cursor() as cursor:
+            cursor.execute(_SELECT_HEAD + (" FOR UPDATE" if postgres else ""), [stream_id])
+            head = cursor.fetchone()
+            if head is None:
+                if expected_version != 0:
+                    raise ConcurrencyError(stream_id, expected_version, 0)
+                prev_hash = GENESIS_HASH
+            else:
+                version, prev_hash, archived_at = head
+                if archived_at is not None:
+                    raise StreamArchived(stream_id)
+                if version != expected_version:
+                    _remember_head(stream_id, version, prev_hash)
+                    raise ConcurrencyError(stream_id, expected_version, version)
+            rows, params, last_hash = batch.chain(prev_hash, db_now)
+            version = rows[-1][0]
+            value = (
+                "(%s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)"
+                if postgres
+                else ("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+            )
+            insert = (
+                f"INSERT INTO eventstore_event ({_EVENT_COLUMNS}) VALUES "
+                + ", ".join([value] * len(rows))
+                + " RETURNING version, position"
+            )
+            if head is None:
+                head_sql, head_params = (
+                    _INSERT_HEAD,
+                    [stream_id, version, last_hash, db_now, db_now],
+                )
+            else:
+                head_sql, head_params = _UPDATE_HEAD, [version, last_hash, db_now, stream_id]
+            if postgres:
+                # One round trip: the CTE runs to completion even though
+                # the main statement does not read it.
+                cursor.execute(f"WITH head AS ({head_sql}) {insert}", head_params + params)
+            else:
+                cursor.execute(head_sql, head_params)
+                cursor.execute(insert, params)
+            positions = dict(cursor.fetchall())
+    _remember_head(stream_id, version, last_hash)
+    return batch.stored(rows, positions)
 
 
 def _version_or_none(stream_id: str) -> int | None:

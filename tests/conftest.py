@@ -56,12 +56,15 @@ def chromium_path() -> str:
 @pytest.fixture(autouse=True)
 def _forget_process_caches():
     """Room caches and timers belong to one test: start and end each test clean."""
+    from eventstore.services import forget_heads
     from games import loading, scheduler, threads
 
     loading.cache_clear()
+    forget_heads()
     yield
     scheduler.detach_loop()
     # Work the test's sockets started (e.g. a presence check after a close)
     # must not write while the database is being reset for the next test.
     threads.drain_service_threads()
     loading.cache_clear()
+    forget_heads()
