@@ -25,8 +25,9 @@ from .commands import (
 from .dealing import commitment, deal_from_seed
 from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
-from .events import Event, make_event
-from .evolve import _evolve, remember
+from .events import Event
+from .evolve import _HANDLERS as _EVOLVERS
+from .evolve import remember
 from .pieces import POINTS, is_weak_hand
 from .plays import PlayType, analyse, resolve_turn
 from .scoring import base_score, ranking, winners
@@ -45,21 +46,30 @@ from .state import (
 class _Emitter:
     """Collects events and keeps the state they lead to."""
 
-    __slots__ = ("state", "events", "auto")
+    __slots__ = ("state", "events", "auto", "memo")
 
     def __init__(self, state: GameState, auto: str | None = None) -> None:
         self.state = state
         self.events: list[Event] = []
         self.auto = auto
+        # id(event) -> (event, before, after), handed to evolve's memo at the end
+        self.memo: dict[int, tuple[Event, GameState, GameState]] = {}
 
     def emit(self, type_: str, data: dict[str, Any], player_action: bool = False) -> None:
         if player_action and self.auto is not None:
             data["auto"] = self.auto
-        ev = make_event(type_, data)
+        # make_event and _evolve, inlined: this runs for every event decide emits
+        ev = _new(Event)
+        ed = ev.__dict__
+        ed["type"] = type_
+        ed["data"] = data
         self.events.append(ev)
         before = self.state
-        self.state = after = _evolve(before, ev)
-        remember(ev, before, after)
+        self.state = after = _EVOLVERS[type_](before, data)
+        self.memo[id(ev)] = (ev, before, after)
+
+
+_new = object.__new__
 
 
 def _need_seed(seed: str) -> None:
@@ -313,19 +323,21 @@ _HANDLERS: dict[type, Any] = {
 
 def decide(state: GameState, command: Command) -> list[Event]:
     """The events ``command`` produces from ``state``; raises RuleViolation when refused."""
-    handler = _HANDLERS.get(type(command))
+    handler = _HANDLERS.get(command.__class__)
     if handler is None:
         raise RuleViolation("bad_command", f"Unknown command {command!r}.")
     em = _Emitter(state)
     handler(em, command)
+    remember(em.memo)
     return em.events
 
 
 def decide_and_evolve(state: GameState, command: Command) -> tuple[list[Event], GameState]:
     """decide plus the resulting state (saves a second fold for callers that want both)."""
-    handler = _HANDLERS.get(type(command))
+    handler = _HANDLERS.get(command.__class__)
     if handler is None:
         raise RuleViolation("bad_command", f"Unknown command {command!r}.")
     em = _Emitter(state)
     handler(em, command)
+    remember(em.memo)
     return em.events, em.state

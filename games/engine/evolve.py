@@ -15,8 +15,9 @@ from .state import (
     Phase,
     RoundResult,
     SeatScore,
+    TurnPlay,
+    _set_state_dict,
     copy_state,
-    make_turn_play,
     make_turn_result,
     replace,
 )
@@ -95,18 +96,36 @@ def _phase_changed(s: GameState, d: dict) -> GameState:
     return replace(s, phase=to)
 
 
+_new = object.__new__
+
+
 def _played(s: GameState, d: dict) -> GameState:
+    # The commonest event (about 30 per round), so it is written out flat:
+    # the state copy and the TurnPlay are built inline (see state.copy_state
+    # and state.make_turn_play) and a single piece leaves the hand by slicing.
     seat = d["seat"]
     pieces = tuple(d["pieces"])
     hands = s.hands
-    hand = list(hands[seat])
-    for p in pieces:
-        hand.remove(p)
-    new_hands = list(hands)
-    new_hands[seat] = tuple(hand)
-    new, nd = copy_state(s)
-    nd["hands"] = tuple(new_hands)
-    nd["turn_plays"] = s.turn_plays + (make_turn_play(seat, pieces, d["play_type"], d["value"]),)
+    hand = hands[seat]
+    if len(pieces) == 1:
+        i = hand.index(pieces[0])
+        rest = hand[:i] + hand[i + 1:]
+    else:
+        left = list(hand)
+        for p in pieces:
+            left.remove(p)
+        rest = tuple(left)
+    tp = _new(TurnPlay)
+    td = tp.__dict__
+    td["seat"] = seat
+    td["pieces"] = pieces
+    td["play_type"] = d["play_type"]
+    td["value"] = d["value"]
+    nd = s.__dict__.copy()
+    new = _new(GameState)
+    _set_state_dict(new, nd)
+    nd["hands"] = hands[:seat] + (rest,) + hands[seat + 1:]
+    nd["turn_plays"] = s.turn_plays + (tp,)
     if s.required_count is None:
         nd["required_count"] = len(pieces)
     nd["played_this_round"] = s.played_this_round + pieces
@@ -116,9 +135,15 @@ def _played(s: GameState, d: dict) -> GameState:
 def _turn_won(s: GameState, d: dict) -> GameState:
     seat, piles = d["seat"], d["piles"]
     new, nd = copy_state(s)
-    nd["captured"] = _set(s.captured, seat, s.captured[seat] + piles)
-    nd["turns_won"] = _set(s.turns_won, seat, s.turns_won[seat] + 1)
-    nd["piles_captured"] = _set(s.piles_captured, seat, s.piles_captured[seat] + piles)
+    captured = list(s.captured)
+    captured[seat] += piles
+    nd["captured"] = tuple(captured)
+    won = list(s.turns_won)
+    won[seat] += 1
+    nd["turns_won"] = tuple(won)
+    pc = list(s.piles_captured)
+    pc[seat] += piles
+    nd["piles_captured"] = tuple(pc)
     nd["last_turn"] = make_turn_result(d["turn"], seat, piles, s.turn_plays)
     nd["leader"] = seat
     nd["turn_plays"] = ()
@@ -169,27 +194,25 @@ _HANDLERS: dict[str, Callable[[GameState, dict], GameState]] = {
 }
 
 
-# decide() evolves a working copy while emitting, so the caller's evolve of the
-# same event object on the same state object can reuse that result. Keyed by
-# id(event); the entry keeps both objects alive, so ids cannot be recycled
-# while cached, and identity of the input state is checked. Bounded FIFO.
-_MEMO: dict[int, tuple[Event, GameState, GameState]] = {}
-_MEMO_LIMIT = 256
+# decide() folds its own events as it emits them. It leaves the
+# (event, before, after) triples of its latest call here, keyed by id(event),
+# so a caller that evolves those very event objects on those very states gets
+# the state without a second fold. The dict is replaced (never mutated) per
+# decide: each entry keeps its event and states alive, so an id cannot be
+# recycled while it is here, and identity is checked on use. Threads may
+# replace each other's dict; a miss only means evolve folds the event itself.
+_memo: dict[int, tuple[Event, GameState, GameState]] = {}
 
 
-def remember(event: Event, before: GameState, after: GameState) -> None:
-    """Record that evolve(before, event) is after (called by decide)."""
-    if len(_MEMO) >= _MEMO_LIMIT:
-        try:  # tolerate another thread trimming at the same time
-            _MEMO.pop(next(iter(_MEMO)), None)
-        except (RuntimeError, StopIteration):
-            pass
-    _MEMO[id(event)] = (event, before, after)
+def remember(memo: dict[int, tuple[Event, GameState, GameState]]) -> None:
+    """Publish the results of one decide call for :func:`evolve` to reuse."""
+    global _memo
+    _memo = memo
 
 
 def evolve(state: GameState, event: Event) -> GameState:
     """The state after ``event``; unknown event types raise RuleViolation('unknown_event')."""
-    hit = _MEMO.get(id(event))
+    hit = _memo.get(id(event))
     if hit is not None and hit[0] is event and hit[1] is state:
         return hit[2]
     return _evolve(state, event)

@@ -124,14 +124,19 @@ class GameState:
 
 
 _new = object.__new__
+# Setting ``__dict__`` through the class's own descriptor bypasses the frozen
+# ``__setattr__``; together with ``dict.copy`` (a C-level clone of the field
+# table) a state copy costs ~0.2 µs instead of ~0.5 µs for ``dict.update``
+# into a fresh instance. evolve makes at least one copy per event.
+_set_state_dict = GameState.__dict__["__dict__"].__set__
 
 
 def replace(state: GameState, **changes: object) -> GameState:
     """A faster ``dataclasses.replace`` (no __init__/validation); evolve calls it a lot."""
-    new = _new(GameState)
-    d = new.__dict__
-    d.update(state.__dict__)
+    d = state.__dict__.copy()
     d.update(changes)
+    new = _new(GameState)
+    _set_state_dict(new, d)
     return new
 
 
@@ -141,9 +146,9 @@ def copy_state(state: GameState) -> tuple[GameState, dict[str, object]]:
     The copy is not shared yet, so writing into the returned dict is the
     cheapest way to build the next (still immutable-by-convention) state.
     """
+    d = state.__dict__.copy()
     new = _new(GameState)
-    d = new.__dict__
-    d.update(state.__dict__)
+    _set_state_dict(new, d)
     return new, d
 
 
