@@ -34,6 +34,14 @@ class Event:
     type: str
     data: dict[str, Any]
 
+    # Not a field (no annotation): decide() stores ``(before, after)`` in the
+    # instance dict of each event it emits, the fold it has already computed,
+    # so that evolve(before, event) on that very event object costs a lookup
+    # instead of a second fold. Events built any other way (from storage,
+    # Event(...)) have only this class default. Equality, repr and
+    # serialisation use the fields only, so the cache is invisible there.
+    _fold = None
+
 
 _new = object.__new__
 

@@ -194,27 +194,11 @@ _HANDLERS: dict[str, Callable[[GameState, dict], GameState]] = {
 }
 
 
-# decide() folds its own events as it emits them. It leaves the
-# (event, before, after) triples of its latest call here, keyed by id(event),
-# so a caller that evolves those very event objects on those very states gets
-# the state without a second fold. The dict is replaced (never mutated) per
-# decide: each entry keeps its event and states alive, so an id cannot be
-# recycled while it is here, and identity is checked on use. Threads may
-# replace each other's dict; a miss only means evolve folds the event itself.
-_memo: dict[int, tuple[Event, GameState, GameState]] = {}
-
-
-def remember(memo: dict[int, tuple[Event, GameState, GameState]]) -> None:
-    """Publish the results of one decide call for :func:`evolve` to reuse."""
-    global _memo
-    _memo = memo
-
-
 def evolve(state: GameState, event: Event) -> GameState:
     """The state after ``event``; unknown event types raise RuleViolation('unknown_event')."""
-    hit = _memo.get(id(event))
-    if hit is not None and hit[0] is event and hit[1] is state:
-        return hit[2]
+    fold = event._fold  # (before, after) when decide() emitted this very event object
+    if fold is not None and fold[0] is state:
+        return fold[1]
     return _evolve(state, event)
 
 

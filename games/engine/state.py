@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 SEATS = 4
 DEFAULT_TARGET_SCORE = 50
@@ -173,6 +174,12 @@ def make_turn_result(turn: int, winner: int, piles: int,
     d["piles"] = piles
     d["plays"] = plays
     return tr
+
+
+def play_dict(tp: TurnPlay) -> dict[str, Any]:
+    """A turn play as the JSON-safe dict events and views carry (fresh containers)."""
+    return {"seat": tp.seat, "pieces": list(tp.pieces), "play_type": tp.play_type,
+            "value": tp.value}
 
 
 _ORDERS: dict[int, tuple[int, ...]] = {

@@ -18,6 +18,7 @@ from .state import (
     awaiting,
     current_declarer,
     declared_in_order,
+    play_dict,
 )
 
 _PREPARATION = Phase.PREPARATION
@@ -43,14 +44,9 @@ _VIEW_TEMPLATE: dict[str, Any] = dict.fromkeys((
 ))
 
 
-def _play_dict(tp: TurnPlay) -> dict[str, Any]:
-    return {"seat": tp.seat, "pieces": list(tp.pieces), "play_type": tp.play_type,
-            "value": tp.value}
-
-
 def _plays(plays: tuple[TurnPlay, ...]) -> list[dict[str, Any]]:
     """The plays of a turn as fresh dicts (``map`` avoids a comprehension's frame)."""
-    return list(map(_play_dict, plays))
+    return list(map(play_dict, plays))
 
 
 def _declare_allowed(state: GameState, seat: int) -> tuple[list[int], dict[str, str]]:
@@ -114,7 +110,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         v["current_seat"] = mover
         v["turn"] = {"number": state.turn_number, "leader": leader,
                      "required_count": state.required_count,
-                     "plays": list(map(_play_dict, turn_plays))}
+                     "plays": list(map(play_dict, turn_plays))}
         if seat is not None and seat == mover:
             lead = not turn_plays
             allowed["play"] = {"count": None if lead else state.required_count, "lead": lead}
@@ -151,7 +147,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     lt = state.last_turn
     if lt is not None:
         v["last_turn"] = {"turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
-                          "plays": list(map(_play_dict, lt.plays))}
+                          "plays": list(map(play_dict, lt.plays))}
     v["played_this_round"] = list(state.played_this_round)
     revealed = phase is _SCORING or phase is _GAME_OVER
     current = len(state.deals)
