@@ -40,12 +40,15 @@ def choose_command(view: dict[str, Any], strategy: str = "strategic",
     seat = view["seat"]
     if seat is None or seat not in view["awaiting"]:
         raise ValueError("this seat has nothing to do right now")
-    rng = HashRng(f"{rng_seed}|{seat}")
     if strategy == "random":
-        return _random(view, seat, rng)
+        return _random(view, seat, f"{rng_seed}|{seat}")
     if strategy == "strategic":
-        return _strategic(view, seat, rng)
+        return _strategic(view, seat, HashRng(f"{rng_seed}|{seat}"))
     raise ValueError(f"unknown strategy {strategy!r}")
+
+
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_COUNTERS = tuple(b"%d" % i for i in range(64))
 
 
 class HashRng:
@@ -53,29 +56,31 @@ class HashRng:
 
     Seeding Python's Mersenne Twister costs ~4.5 µs per bot call; this is ~10×
     cheaper and just as reproducible (bias of ``r % n`` with 64-bit r is negligible).
+    Each digest, read as a big-endian integer, gives four draws, lowest 64 bits first.
     """
 
-    __slots__ = ("_seed", "_prefix", "_counter", "_pool", "_left")
+    __slots__ = ("_prefix", "_counter", "_pool", "_left")
 
     def __init__(self, seed: str) -> None:
-        self._seed = seed
         # utf8(seed + ":" + str(counter)) == utf8(seed + ":") + ascii(counter)
         self._prefix = f"{seed}:".encode()
         self._counter = 0
-        self._pool = 0
         self._left = 0
 
     def below(self, n: int) -> int:
         """Uniform integer in [0, n)."""
-        if self._left == 0:
-            digest = _sha256(self._prefix + b"%d" % self._counter).digest()
-            self._pool = int.from_bytes(digest, "big")
-            self._counter += 1
-            self._left = 4
-        r = self._pool & 0xFFFFFFFFFFFFFFFF
-        self._pool >>= 64
-        self._left -= 1
-        return r % n
+        left = self._left
+        if left:
+            pool = self._pool
+        else:
+            c = self._counter
+            pool = int.from_bytes(
+                _sha256(self._prefix + (_COUNTERS[c] if c < 64 else b"%d" % c)).digest(), "big")
+            self._counter = c + 1
+            left = 4
+        self._pool = pool >> 64
+        self._left = left - 1
+        return (pool & _MASK64) % n
 
     def random(self) -> float:
         """Uniform float in [0, 1)."""
@@ -94,6 +99,12 @@ class HashRng:
         return pool[:k]
 
 
+def _first_draw(seed: str) -> int:
+    """``HashRng(seed).below(1 << 64)`` without the object: the random bot's one
+    draw per move (it needs more only to follow with several pieces)."""
+    return int.from_bytes(_sha256(f"{seed}:0".encode()).digest()[24:], "big")
+
+
 _new = object.__new__
 
 
@@ -109,19 +120,29 @@ def _play(seat: int, pieces: tuple[str, ...]) -> Play:
 
 # ---- random ------------------------------------------------------------------
 
-def _random(view: dict[str, Any], seat: int, rng: HashRng) -> Command:
+def _random(view: dict[str, Any], seat: int, seed: str) -> Command:
+    # Every branch makes the draws HashRng(seed) would make, in the same order
+    # (``random()`` is ``below(2**53) / 2**53``, ``choice`` one ``below``), so a
+    # seed gives the same move; only the commonest single draw skips the object.
     allowed = view["allowed"]
-    if allowed["redeal"]:
-        return RedealDecision(seat=seat, accept=rng.random() < 0.5)
-    if allowed["declare"]:
-        lo, hi = RANDOM_MIN_DECLARATION, RANDOM_MAX_DECLARATION
-        values = [v for v in allowed["declare"] if lo <= v <= hi]
-        return Declare(seat=seat, value=rng.choice(values or allowed["declare"]))
     play = allowed["play"]
-    hand = view["hand"]
-    if play["lead"]:
-        return _play(seat, rng.choice(valid_plays(hand)))
-    return _play(seat, tuple(rng.sample(hand, play["count"])))
+    if play is not None:
+        hand = view["hand"]
+        if play["lead"]:
+            plays = valid_plays(hand)
+            return _play(seat, plays[_first_draw(seed) % len(plays)])
+        count = play["count"]
+        if count == 1:
+            return _play(seat, (hand[_first_draw(seed) % len(hand)],))
+        return _play(seat, tuple(HashRng(seed).sample(hand, count)))
+    if allowed["redeal"]:
+        return RedealDecision(seat=seat, accept=(_first_draw(seed) % (1 << 53)) / (1 << 53) < 0.5)
+    declare = allowed["declare"]
+    if declare:
+        lo, hi = RANDOM_MIN_DECLARATION, RANDOM_MAX_DECLARATION
+        values = [v for v in declare if lo <= v <= hi] or declare
+        return Declare(seat=seat, value=values[_first_draw(seed) % len(values)])
+    raise ValueError("this seat has nothing to do right now")
 
 
 # ---- strategic ---------------------------------------------------------------
