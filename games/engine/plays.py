@@ -7,10 +7,11 @@ the sorted tuple of kinds because the same small sets recur constantly.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
+from typing import Any
 
-from .pieces import COPIES, KINDS, POINTS, SPLIT
+from .pieces import COPIES, KINDS, POINTS, RANK, SPLIT
 
 
 class PlayType(Enum):
@@ -179,9 +180,92 @@ def valid_plays(hand: Sequence[str]) -> list[tuple[str, ...]]:
 
     Order: singles and pairs by kind (strongest first), then red then black
     soldier sets and straights. Built structurally rather than by testing all
-    subsets, because bots call it on every lead; each colour's multi-piece
-    plays depend only on a few capped counts and are memoised by them.
+    subsets, because bots call it on every lead (see :func:`_valid_plays_fast`).
     """
+    if (hand.__class__ is list or hand.__class__ is tuple) and len(hand) <= _MAX_FAST_HAND:
+        try:
+            sig = sum(map(_DIGIT.__getitem__, hand))
+        except (KeyError, TypeError):  # not all piece kinds: the general path says what it can
+            pass
+        else:
+            return _valid_plays_fast(sig)
+    return _valid_plays_by_count(hand)
+
+
+# The fast path encodes a hand as one integer, a 4-bit count per kind (kind of
+# rank r at bit 4r, so the 7 strongest kinds are the low 28 bits); a hand of
+# at most 15 pieces cannot overflow a digit. The result is the concatenation
+# of four parts, each depending on only some of the digits and memoised by
+# them: singles and pairs of the 7 strongest kinds, of the 7 weakest, then red
+# and black multi-piece plays. Real hands give at most a few thousand keys per
+# part (each table is also emptied if it ever grows past _PART_LIMIT).
+_MAX_FAST_HAND = 15
+_SHIFT = {k: 4 * RANK[k] for k in KINDS}
+_DIGIT = {k: 1 << sh for k, sh in _SHIFT.items()}
+_STRONG_MASK = (1 << 28) - 1
+_COLOUR_MASK = {colour: sum(15 << _SHIFT[k] for k in KINDS if SPLIT[k][1] == colour)
+                for colour in ("RED", "BLACK")}
+_RED_MASK, _BLACK_MASK = _COLOUR_MASK["RED"], _COLOUR_MASK["BLACK"]
+_PART_LIMIT = 20_000
+_STRONG_SP: dict[int, tuple[tuple[str, ...], ...]] = {}
+_WEAK_SP: dict[int, tuple[tuple[str, ...], ...]] = {}
+_RED_COMBOS: dict[int, tuple[tuple[str, ...], ...]] = {}
+_BLACK_COMBOS: dict[int, tuple[tuple[str, ...], ...]] = {}
+
+
+def _count(sig: int, kind: str) -> int:
+    return (sig >> _SHIFT[kind]) & 15
+
+
+def _singles_pairs_part(sig: int, kinds: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    out: list[tuple[str, ...]] = []
+    for k in kinds:
+        c = _count(sig, k)
+        if c:
+            out += _SINGLES_PAIRS_BY_KIND[k][c if c < 2 else 2]
+    return tuple(out)
+
+
+def _combos_part(sig: int, colour: str) -> tuple[tuple[str, ...], ...]:
+    _, s, (k1, k2, k3), (k4, k5, k6) = _COLOUR_KINDS[0 if colour == "RED" else 1]
+    return _colour_combos(colour, min(_count(sig, s), 5),
+                          tuple(min(_count(sig, k), 2) for k in (k1, k2, k3, k4, k5, k6)))
+
+
+def _memo_part(table: dict[int, tuple[tuple[str, ...], ...]], key: int,
+               build: Any, arg: Any) -> tuple[tuple[str, ...], ...]:
+    if len(table) >= _PART_LIMIT:
+        table.clear()
+    part = table[key] = build(key, arg)
+    return part
+
+
+def _valid_plays_fast(sig: int) -> list[tuple[str, ...]]:
+    """valid_plays of the hand with count signature ``sig`` (see above)."""
+    strong = sig & _STRONG_MASK
+    a = _STRONG_SP.get(strong)
+    if a is None:
+        a = _memo_part(_STRONG_SP, strong, _singles_pairs_part, KINDS[:7])
+    weak = sig & ~_STRONG_MASK
+    b = _WEAK_SP.get(weak)
+    if b is None:
+        b = _memo_part(_WEAK_SP, weak, _singles_pairs_part, KINDS[7:])
+    red = sig & _RED_MASK
+    c = _RED_COMBOS.get(red)
+    if c is None:
+        c = _memo_part(_RED_COMBOS, red, _combos_part, "RED")
+    black = sig & _BLACK_MASK
+    d = _BLACK_COMBOS.get(black)
+    if d is None:
+        d = _memo_part(_BLACK_COMBOS, black, _combos_part, "BLACK")
+    return [*a, *b, *c, *d]
+
+
+_SINGLES_PAIRS_BY_KIND = dict(_SINGLES_PAIRS)
+
+
+def _valid_plays_by_count(hand: Iterable[str]) -> list[tuple[str, ...]]:
+    """valid_plays for any input: counts each kind, then builds the plays."""
     count: dict[str, int] = {}
     get = count.get
     for k in hand:
