@@ -41,7 +41,7 @@ def choose_command(view: dict[str, Any], strategy: str = "strategic",
     if seat is None or seat not in view["awaiting"]:
         raise ValueError("this seat has nothing to do right now")
     if strategy == "random":
-        return _random(view, seat, f"{rng_seed}|{seat}")
+        return _random(view, seat, rng_seed)
     if strategy == "strategic":
         return _strategic(view, seat, HashRng(f"{rng_seed}|{seat}"))
     raise ValueError(f"unknown strategy {strategy!r}")
@@ -99,10 +99,10 @@ class HashRng:
         return pool[:k]
 
 
-def _first_draw(seed: str) -> int:
-    """``HashRng(seed).below(1 << 64)`` without the object: the random bot's one
-    draw per move (it needs more only to follow with several pieces)."""
-    return int.from_bytes(_sha256(f"{seed}:0".encode()).digest()[24:], "big")
+def _first_draw(rng_seed: str, seat: int) -> int:
+    """``HashRng(f"{rng_seed}|{seat}").below(1 << 64)`` without the object: the
+    random bot's one draw per move (it needs more only to follow with several pieces)."""
+    return int.from_bytes(_sha256(f"{rng_seed}|{seat}:0".encode()).digest()[24:], "big")
 
 
 _new = object.__new__
@@ -120,29 +120,40 @@ def _play(seat: int, pieces: tuple[str, ...]) -> Play:
 
 # ---- random ------------------------------------------------------------------
 
-def _random(view: dict[str, Any], seat: int, seed: str) -> Command:
-    # Every branch makes the draws HashRng(seed) would make, in the same order
-    # (``random()`` is ``below(2**53) / 2**53``, ``choice`` one ``below``), so a
-    # seed gives the same move; only the commonest single draw skips the object.
+def _random(view: dict[str, Any], seat: int, rng_seed: str) -> Command:
+    # Every branch makes the draws HashRng(f"{rng_seed}|{seat}") would make, in
+    # the same order (``random()`` is ``below(2**53) / 2**53``, ``choice`` one
+    # ``below``), so a seed gives the same move; a single draw skips the object.
     allowed = view["allowed"]
     play = allowed["play"]
     if play is not None:
         hand = view["hand"]
         if play["lead"]:
             plays = valid_plays(hand)
-            return _play(seat, plays[_first_draw(seed) % len(plays)])
+            return _play(seat, plays[_first_draw(rng_seed, seat) % len(plays)])
         count = play["count"]
         if count == 1:
-            return _play(seat, (hand[_first_draw(seed) % len(hand)],))
-        return _play(seat, tuple(HashRng(seed).sample(hand, count)))
+            return _play(seat, (hand[_first_draw(rng_seed, seat) % len(hand)],))
+        return _play(seat, tuple(HashRng(f"{rng_seed}|{seat}").sample(hand, count)))
     if allowed["redeal"]:
-        return RedealDecision(seat=seat, accept=(_first_draw(seed) % (1 << 53)) / (1 << 53) < 0.5)
+        accept = (_first_draw(rng_seed, seat) % (1 << 53)) / (1 << 53) < 0.5
+        return RedealDecision(seat=seat, accept=accept)
     declare = allowed["declare"]
     if declare:
         lo, hi = RANDOM_MIN_DECLARATION, RANDOM_MAX_DECLARATION
         values = [v for v in declare if lo <= v <= hi] or declare
-        return Declare(seat=seat, value=values[_first_draw(seed) % len(values)])
+        return _declare_cmd(seat, values[_first_draw(rng_seed, seat) % len(values)])
     raise ValueError("this seat has nothing to do right now")
+
+
+def _declare_cmd(seat: int, value: int) -> Declare:
+    """``Declare(seat=seat, value=value)``, built like :func:`_play`."""
+    cmd = _new(Declare)
+    d = cmd.__dict__
+    d["seat"] = seat
+    d["value"] = value
+    d["seed"] = ""
+    return cmd
 
 
 # ---- strategic ---------------------------------------------------------------

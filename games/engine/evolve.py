@@ -102,19 +102,15 @@ _new = object.__new__
 def _played(s: GameState, d: dict) -> GameState:
     # The commonest event (about 30 per round), so it is written out flat:
     # the state copy and the TurnPlay are built inline (see state.copy_state
-    # and state.make_turn_play) and a single piece leaves the hand by slicing.
+    # and state.make_turn_play).
     seat = d["seat"]
     pieces = tuple(d["pieces"])
     hands = s.hands
-    hand = hands[seat]
-    if len(pieces) == 1:
-        i = hand.index(pieces[0])
-        rest = hand[:i] + hand[i + 1:]
-    else:
-        left = list(hand)
-        for p in pieces:
-            left.remove(p)
-        rest = tuple(left)
+    left = list(hands[seat])
+    for p in pieces:
+        left.remove(p)
+    new_hands = list(hands)
+    new_hands[seat] = tuple(left)
     tp = _new(TurnPlay)
     td = tp.__dict__
     td["seat"] = seat
@@ -124,7 +120,7 @@ def _played(s: GameState, d: dict) -> GameState:
     nd = s.__dict__.copy()
     new = _new(GameState)
     _set_state_dict(new, nd)
-    nd["hands"] = hands[:seat] + (rest,) + hands[seat + 1:]
+    nd["hands"] = tuple(new_hands)
     nd["turn_plays"] = s.turn_plays + (tp,)
     if s.required_count is None:
         nd["required_count"] = len(pieces)
