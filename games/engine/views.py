@@ -150,11 +150,17 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
                           "plays": list(map(play_dict, lt.plays))}
     v["played_this_round"] = list(state.played_this_round)
     revealed = phase is _SCORING or phase is _GAME_OVER
-    current = len(state.deals)
-    # a thrown-in deal (redeal) is public, the current one is not until scored
-    v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
-                   "seed": d.seed if d.deal < current or revealed else None}
-                  for d in state.deals]
+    deals = state.deals
+    current = len(deals)
+    if current == 1:  # no redeal this round (the common case): no comprehension
+        d = deals[0]
+        v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
+                       "seed": d.seed if d.deal < 1 or revealed else None}]
+    else:
+        # a thrown-in deal (redeal) is public, the current one is not until scored
+        v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
+                       "seed": d.seed if d.deal < current or revealed else None}
+                      for d in deals]
     lr = state.last_round
     if lr is not None:
         v["last_round"] = _last_round(lr)
