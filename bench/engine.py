@@ -39,7 +39,7 @@ def with_seed(cmd: Command, seed: str) -> Command:
     a C-level copy of the field dict, set on a fresh instance past the frozen __setattr__."""
     cls = cmd.__class__
     new = object.__new__(cls)
-    d = cmd.__dict__.copy()
+    d = dict(cmd.__dict__)
     d["seed"] = seed
     _DICT_SETTERS[cls](new, d)
     return new

@@ -106,15 +106,16 @@ def _first_draw(rng_seed: str, seat: int) -> int:
 
 
 _new = object.__new__
+# Commands are built by setting a dict literal as the fresh instance's __dict__
+# (past the frozen __setattr__; see games.engine.state.make_frozen).
+_set_play_dict = Play.__dict__["__dict__"].__set__
+_set_declare_dict = Declare.__dict__["__dict__"].__set__
 
 
 def _play(seat: int, pieces: tuple[str, ...]) -> Play:
     """``Play(seat=seat, pieces=pieces)`` without the frozen-dataclass __init__ cost."""
     cmd = _new(Play)
-    d = cmd.__dict__
-    d["seat"] = seat
-    d["pieces"] = pieces
-    d["seed"] = ""
+    _set_play_dict(cmd, {"seat": seat, "pieces": pieces, "seed": ""})
     return cmd
 
 
@@ -149,10 +150,7 @@ def _random(view: dict[str, Any], seat: int, rng_seed: str) -> Command:
 def _declare_cmd(seat: int, value: int) -> Declare:
     """``Declare(seat=seat, value=value)``, built like :func:`_play`."""
     cmd = _new(Declare)
-    d = cmd.__dict__
-    d["seat"] = seat
-    d["value"] = value
-    d["seed"] = ""
+    _set_declare_dict(cmd, {"seat": seat, "value": value, "seed": ""})
     return cmd
 
 

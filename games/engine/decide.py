@@ -27,7 +27,7 @@ from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
 from .events import Event
 from .evolve import _HANDLERS as _EVOLVERS
-from .pieces import POINTS, is_weak_hand
+from .pieces import POINTS, WEAK_LIMIT
 from .plays import PlayType, analyse
 from .scoring import base_score, ranking, winners
 from .state import (
@@ -58,17 +58,15 @@ class _Emitter:
         # make_event and _evolve, inlined: this runs for every event decide emits.
         # The event remembers the fold (see Event._fold) so the caller's evolve
         # of this very event on this very state is a lookup.
-        ev = _new(Event)
-        ed = ev.__dict__
-        ed["type"] = type_
-        ed["data"] = data
         before = self.state
         self.state = after = _EVOLVERS[type_](before, data)
-        ed["_fold"] = (before, after)
+        ev = _new(Event)
+        _set_event_dict(ev, {"type": type_, "data": data, "_fold": (before, after)})
         self.events.append(ev)
 
 
 _new = object.__new__
+_set_event_dict = Event.__dict__["__dict__"].__set__
 
 
 def _need_seed(seed: str) -> None:
@@ -99,11 +97,15 @@ def _deal(em: _Emitter, seed: str) -> None:
         "commitment": commitment(seed), "hands": [list(h) for h in hands],
         "starter": starter,
     })
-    weak = [i for i in range(SEATS) if is_weak_hand(hands[i])]
+    # is_weak_hand for dealt hands (known kinds): no piece above 9 points
+    weak = [i for i in range(SEATS) if _STRONG_KINDS.isdisjoint(hands[i])]
     if weak:
         em.emit("redeal_offered", {"weak_seats": weak})
     else:
         em.emit("deal_stands", {"starter": starter})
+
+
+_STRONG_KINDS = frozenset(k for k, p in POINTS.items() if p > WEAK_LIMIT)
 
 
 def _resolve_redeal(em: _Emitter, seed: str) -> None:

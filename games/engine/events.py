@@ -44,12 +44,11 @@ class Event:
 
 
 _new = object.__new__
+_set_event_dict = Event.__dict__["__dict__"].__set__
 
 
 def make_event(type_: str, data: dict[str, Any]) -> Event:
     """``Event(type_, data)`` without the frozen-dataclass __init__ cost (decide's hot path)."""
     ev = _new(Event)
-    d = ev.__dict__
-    d["type"] = type_
-    d["data"] = data
+    _set_event_dict(ev, {"type": type_, "data": data})
     return ev

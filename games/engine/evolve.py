@@ -17,7 +17,9 @@ from .state import (
     SeatScore,
     TurnPlay,
     _set_state_dict,
+    _set_turn_play_dict,
     copy_state,
+    make_frozen,
     make_turn_result,
     replace,
 )
@@ -37,20 +39,32 @@ def _game_started(s: GameState, d: dict) -> GameState:
                      target_score=d["target_score"])
 
 
+# Everything a new round resets (rules §2); copied into the state in one update.
+_ROUND_RESET: dict[str, object] = {
+    "phase": Phase.PREPARATION, "multiplier": 1, "deals": (), "hands": ((), (), (), ()),
+    "prospective_starter": None, "round_starter": None, "redeal_open": False,
+    "weak_seats": (), "redeal_decisions": _NONE4, "declarations": _NONE4, "captured": _ZERO4,
+    "turn_number": 0, "leader": None, "turn_plays": (), "required_count": None,
+    "played_this_round": (),
+}
+
+
 def _round_started(s: GameState, d: dict) -> GameState:
-    return replace(
-        s, phase=Phase.PREPARATION, round_number=d["round"], multiplier=1, deals=(),
-        hands=((), (), (), ()), prospective_starter=None, round_starter=None,
-        redeal_open=False, weak_seats=(), redeal_decisions=_NONE4, declarations=_NONE4,
-        captured=_ZERO4, turn_number=0, leader=None, turn_plays=(), required_count=None,
-        played_this_round=(),
-    )
+    new, nd = copy_state(s)
+    nd.update(_ROUND_RESET)
+    nd["round_number"] = d["round"]
+    return new
+
+
+def _deal_record(x: dict) -> DealRecord:
+    return make_frozen(DealRecord, {"deal": x["deal"], "seed": x["seed"],
+                                    "commitment": x["commitment"]})
 
 
 def _hands_dealt(s: GameState, d: dict) -> GameState:
     return replace(
         s, phase=Phase.PREPARATION,
-        deals=s.deals + (DealRecord(d["deal"], d["seed"], d["commitment"]),),
+        deals=s.deals + (_deal_record(d),),
         hands=tuple(sort_pieces(h) for h in d["hands"]),
         prospective_starter=d["starter"], redeal_open=False, weak_seats=(),
         redeal_decisions=_NONE4,
@@ -112,12 +126,9 @@ def _played(s: GameState, d: dict) -> GameState:
     new_hands = list(hands)
     new_hands[seat] = tuple(left)
     tp = _new(TurnPlay)
-    td = tp.__dict__
-    td["seat"] = seat
-    td["pieces"] = pieces
-    td["play_type"] = d["play_type"]
-    td["value"] = d["value"]
-    nd = s.__dict__.copy()
+    _set_turn_play_dict(tp, {"seat": seat, "pieces": pieces, "play_type": d["play_type"],
+                             "value": d["value"]})
+    nd = dict(s.__dict__)
     new = _new(GameState)
     _set_state_dict(new, nd)
     nd["hands"] = tuple(new_hands)
@@ -130,7 +141,9 @@ def _played(s: GameState, d: dict) -> GameState:
 
 def _turn_won(s: GameState, d: dict) -> GameState:
     seat, piles = d["seat"], d["piles"]
-    new, nd = copy_state(s)
+    nd = dict(s.__dict__)  # copy_state, inlined (once a turn)
+    new = _new(GameState)
+    _set_state_dict(new, nd)
     captured = list(s.captured)
     captured[seat] += piles
     nd["captured"] = tuple(captured)
@@ -149,20 +162,24 @@ def _turn_won(s: GameState, d: dict) -> GameState:
 
 
 def _round_scored(s: GameState, d: dict) -> GameState:
+    rows = d["seats"]
     seats = tuple(
-        SeatScore(x["seat"], x["declared"], x["captured"], x["base"], x["multiplier"],
-                  x["score"], x["total"])
-        for x in d["seats"]
+        make_frozen(SeatScore, {
+            "seat": x["seat"], "declared": x["declared"], "captured": x["captured"],
+            "base": x["base"], "multiplier": x["multiplier"], "score": x["score"],
+            "total": x["total"]})
+        for x in rows
     )
-    deals = tuple(DealRecord(x["deal"], x["seed"], x["commitment"]) for x in d["deals"])
+    deals = tuple(map(_deal_record, d["deals"]))
     perfect = tuple(p + (1 if x["perfect"] else 0)
-                    for p, x in zip(s.perfect_rounds, d["seats"], strict=True))
+                    for p, x in zip(s.perfect_rounds, rows, strict=True))
     return replace(
         s, phase=Phase.SCORING,
-        totals=tuple(x["total"] for x in d["seats"]),
-        zero_streaks=tuple(x["zero_streak"] for x in d["seats"]),
+        totals=tuple(x["total"] for x in rows),
+        zero_streaks=tuple(x["zero_streak"] for x in rows),
         perfect_rounds=perfect,
-        last_round=RoundResult(d["round"], d["multiplier"], seats, deals),
+        last_round=make_frozen(RoundResult, {"round": d["round"], "multiplier": d["multiplier"],
+                                             "seats": seats, "deals": deals}),
         leader=None,
     )
 
