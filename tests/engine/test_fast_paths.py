@@ -2,8 +2,10 @@
 
 The engine's hot paths (memoised analyse and valid_plays, the cheap view,
 dataclass construction without __init__, the bots' hash RNG and the deal's
-hash prefix) were rewritten for speed; the reference versions below are the
-previous plain implementations, kept here as the specification.
+hash prefix, the random bot's single draw, the turn winner from the recorded
+plays, the fold events carry for evolve) were rewritten for speed; the
+reference versions below are the previous plain implementations, kept here
+as the specification.
 """
 
 from __future__ import annotations
@@ -350,3 +352,97 @@ def test_hash_prefixes_give_the_documented_bytes(seed: str) -> None:
     rng = HashRng(seed)
     draws = reference_draws(seed, 13)
     assert [rng.below(1 << 64) for _ in range(13)] == draws
+
+
+def reference_random_bot(v: dict[str, Any], seed: str):
+    """The random bot as it was written before its fast path (same HashRng draws)."""
+    from games.engine import Declare, Play, RedealDecision
+
+    seat = v["seat"]
+    rng = HashRng(f"{seed}|{seat}")
+    allowed = v["allowed"]
+    if allowed["redeal"]:
+        return RedealDecision(seat=seat, accept=rng.random() < 0.5)
+    if allowed["declare"]:
+        values = [x for x in allowed["declare"] if 1 <= x <= 2]
+        return Declare(seat=seat, value=rng.choice(values or allowed["declare"]))
+    if allowed["play"]["lead"]:
+        return Play(seat=seat, pieces=rng.choice(reference_valid_plays(v["hand"])))
+    return Play(seat=seat, pieces=tuple(rng.sample(v["hand"], allowed["play"]["count"])))
+
+
+def test_random_bot_fast_path_makes_the_reference_choices() -> None:
+    n = 0
+    for i, state in enumerate(game_states("random", 2)):
+        if state.phase is Phase.TURN and (len(state.turn_plays) == SEATS or not any(state.hands)):
+            continue  # between two events of one command: nobody is asked to act here
+        for seat in awaiting(state):
+            v = view(state, seat)
+            cmd = choose_command(v, "random", f"rb-{i}")
+            ref = reference_random_bot(v, f"rb-{i}")
+            assert cmd == ref and repr(cmd) == repr(ref)
+            n += 1
+    assert n > 300
+
+
+@pytest.mark.parametrize("seed", ["", "a|0", "ünïcødé-種子|3"])
+def test_first_draw_is_the_first_hash_rng_draw(seed: str) -> None:
+    from games.engine.bots import _first_draw
+
+    rng_seed, _, seat = seed.rpartition("|")
+    if not seat:
+        rng_seed, seat = seed, "0"
+    assert _first_draw(rng_seed, int(seat)) == HashRng(f"{rng_seed}|{seat}").below(1 << 64)
+
+
+def test_turn_winner_is_resolve_turn_of_the_played_pieces() -> None:
+    from games.engine import resolve_turn
+
+    turns = 0
+    for state in game_states("random", 2):
+        lt = state.last_turn
+        if lt is not None and state.turn_plays == () and state.phase is Phase.TURN:
+            plays = [tp.pieces for tp in lt.plays]
+            assert lt.plays[resolve_turn(plays)].seat == lt.winner
+            turns += 1
+    assert turns > 50
+
+
+def test_evolve_reuses_the_fold_only_for_the_state_it_was_made_from() -> None:
+    state = GameState.initial()
+    events = decide(state, StartGame(seed="fold-check"))
+    folded = state
+    for e in events:
+        rebuilt = Event(e.type, e.data)  # no fold: evolve computes it
+        nxt = evolve(folded, e)
+        assert nxt == evolve(folded, rebuilt)
+        assert e == rebuilt and repr(e) == repr(rebuilt)
+        folded = nxt
+    # the first event's fold was made from the initial state; on another state
+    # evolve must fold it itself
+    other = replace(GameState.initial(), target_score=7)
+    assert evolve(other, events[0]).target_score == events[0].data["target_score"]
+    assert evolve(other, events[0]) is not evolve(state, events[0])
+
+
+def test_records_built_without_init_equal_the_constructed_ones() -> None:
+    from games.engine.state import DealRecord, SeatScore, make_frozen
+
+    fields = {"seat": 1, "declared": 2, "captured": 2, "base": 7, "multiplier": 2,
+              "score": 14, "total": 20}
+    built, ref = make_frozen(SeatScore, dict(fields)), SeatScore(**fields)
+    assert built == ref and repr(built) == repr(ref) and hash(built) == hash(ref)
+    deal = make_frozen(DealRecord, {"deal": 1, "seed": "s", "commitment": "c"})
+    assert deal == DealRecord(1, "s", "c") and hash(deal) == hash(DealRecord(1, "s", "c"))
+
+
+def test_valid_plays_fast_path_matches_the_general_path_for_lists_and_tuples() -> None:
+    from games.engine.plays import _valid_plays_by_count
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        hand = rng.sample(DECK, rng.randint(0, 15))
+        expected = _valid_plays_by_count(hand)
+        assert valid_plays(hand) == expected
+        assert valid_plays(tuple(hand)) == expected
+        assert valid_plays(iter(hand)) == expected  # any iterable takes the general path
