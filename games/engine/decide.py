@@ -31,9 +31,14 @@ from .pieces import POINTS, WEAK_LIMIT
 from .plays import PlayType, analyse
 from .scoring import base_score, ranking, winners
 from .state import (
+    _DECLARATION,
+    _GAME_OVER,
+    _PREPARATION,
+    _SCORING,
+    _TURN,
+    _WAITING,
     SEATS,
     GameState,
-    Phase,
     awaiting,
     current_declarer,
     declared_in_order,
@@ -123,7 +128,7 @@ def _resolve_redeal(em: _Emitter, seed: str) -> None:
 
 
 def _start_game(em: _Emitter, c: StartGame) -> None:
-    if em.state.phase not in (Phase.WAITING, Phase.GAME_OVER):
+    if em.state.phase not in (_WAITING, _GAME_OVER):
         raise RuleViolation("wrong_phase", "A game is already in progress.")
     players = c.players
     if (not isinstance(players, (tuple, list)) or len(players) != SEATS
@@ -143,7 +148,7 @@ def _redeal_decision(em: _Emitter, c: RedealDecision) -> None:
     seat = _check_seat(c.seat)
     if not isinstance(c.accept, bool):
         raise RuleViolation("bad_command", "accept must be true or false.")
-    if s.phase is not Phase.PREPARATION or not s.redeal_open:
+    if s.phase is not _PREPARATION or not s.redeal_open:
         raise RuleViolation("wrong_phase", "No redeal offer is open.")
     if seat not in s.weak_seats:
         raise RuleViolation("not_weak", "Only a player with a weak hand may ask for a redeal.")
@@ -156,7 +161,7 @@ def _redeal_decision(em: _Emitter, c: RedealDecision) -> None:
 
 def _close_redeal_window(em: _Emitter, c: CloseRedealWindow) -> None:
     s = em.state
-    if s.phase is not Phase.PREPARATION or not s.redeal_open:
+    if s.phase is not _PREPARATION or not s.redeal_open:
         raise RuleViolation("wrong_phase", "No redeal offer is open.")
     for seat in s.weak_seats:
         if em.state.redeal_decisions[seat] is None:
@@ -167,7 +172,7 @@ def _close_redeal_window(em: _Emitter, c: CloseRedealWindow) -> None:
 def _declare(em: _Emitter, c: Declare) -> None:
     s = em.state
     seat = _check_seat(c.seat)
-    if s.phase is not Phase.DECLARATION:
+    if s.phase is not _DECLARATION:
         raise RuleViolation("wrong_phase", "It is not time to declare.")
     if current_declarer(s) != seat:
         if s.declarations[seat] is not None:
@@ -182,12 +187,12 @@ def _declare(em: _Emitter, c: Declare) -> None:
         raise RuleViolation(code, msg)
     em.emit("declared", {"seat": seat, "value": v}, player_action=True)
     if current_declarer(em.state) is None:
-        em.emit("phase_changed", {"from": Phase.DECLARATION.value, "to": Phase.TURN.value,
+        em.emit("phase_changed", {"from": _DECLARATION.value, "to": _TURN.value,
                                   "leader": s.round_starter})
 
 
-_TURN = Phase.TURN
 _KINDS = frozenset(POINTS)
+_INVALID = PlayType.INVALID
 
 
 def _play(em: _Emitter, c: Play) -> None:
@@ -238,7 +243,7 @@ def _play(em: _Emitter, c: Play) -> None:
     if not turn_plays:
         if not 1 <= len(pieces) <= 6:
             raise RuleViolation("wrong_piece_count", "The leader plays 1 to 6 pieces.")
-        if ptype is PlayType.INVALID:
+        if ptype is _INVALID:
             raise RuleViolation("invalid_play", "The leader must play a valid combination.")
     elif len(pieces) != s.required_count:
         raise RuleViolation("wrong_piece_count",
@@ -291,7 +296,7 @@ def _score_round(em: _Emitter) -> None:
 
 
 def _start_next_round(em: _Emitter, c: StartNextRound) -> None:
-    if em.state.phase is not Phase.SCORING:
+    if em.state.phase is not _SCORING:
         raise RuleViolation("wrong_phase", "The next round can start only after scoring.")
     _need_seed(c.seed)
     em.emit("round_started", {"round": em.state.round_number + 1})
@@ -305,13 +310,13 @@ def _act_for_seat(em: _Emitter, c: ActForSeat) -> None:
     seat = _check_seat(c.seat)
     if c.reason not in AUTO_REASONS:
         raise RuleViolation("bad_command", f"reason must be one of {', '.join(AUTO_REASONS)}.")
-    if em.state.phase in (Phase.WAITING, Phase.SCORING, Phase.GAME_OVER):
+    if em.state.phase in (_WAITING, _SCORING, _GAME_OVER):
         raise RuleViolation("wrong_phase", "No player action is pending.")
     if seat not in awaiting(em.state):
         raise RuleViolation("not_your_turn", "That seat has nothing to do right now.")
     s = em.state
     cmd: Command
-    if s.phase is Phase.PREPARATION and c.reason == "disconnected":
+    if s.phase is _PREPARATION and c.reason == "disconnected":
         cmd = RedealDecision(seat=seat, accept=False, seed=c.seed)
     else:
         cmd = choose_command(view(s, seat), "strategic", rng_seed=c.seed)

@@ -10,6 +10,11 @@ from .errors import RuleViolation
 from .events import Event
 from .pieces import sort_pieces
 from .state import (
+    _DECLARATION,
+    _GAME_OVER,
+    _PREPARATION,
+    _SCORING,
+    _TURN,
     DealRecord,
     GameState,
     Phase,
@@ -35,13 +40,13 @@ def _set(t: tuple, i: int, v: object) -> tuple:
 
 
 def _game_started(s: GameState, d: dict) -> GameState:
-    return GameState(phase=Phase.PREPARATION, players=tuple(d["players"]),
+    return GameState(phase=_PREPARATION, players=tuple(d["players"]),
                      target_score=d["target_score"])
 
 
 # Everything a new round resets (rules §2); copied into the state in one update.
 _ROUND_RESET: dict[str, object] = {
-    "phase": Phase.PREPARATION, "multiplier": 1, "deals": (), "hands": ((), (), (), ()),
+    "phase": _PREPARATION, "multiplier": 1, "deals": (), "hands": ((), (), (), ()),
     "prospective_starter": None, "round_starter": None, "redeal_open": False,
     "weak_seats": (), "redeal_decisions": _NONE4, "declarations": _NONE4, "captured": _ZERO4,
     "turn_number": 0, "leader": None, "turn_plays": (), "required_count": None,
@@ -63,7 +68,7 @@ def _deal_record(x: dict) -> DealRecord:
 
 def _hands_dealt(s: GameState, d: dict) -> GameState:
     return replace(
-        s, phase=Phase.PREPARATION,
+        s, phase=_PREPARATION,
         deals=s.deals + (_deal_record(d),),
         hands=tuple(sort_pieces(h) for h in d["hands"]),
         prospective_starter=d["starter"], redeal_open=False, weak_seats=(),
@@ -92,7 +97,7 @@ def _redeal_declined_all(s: GameState, d: dict) -> GameState:
 
 
 def _deal_stands(s: GameState, d: dict) -> GameState:
-    return replace(s, phase=Phase.DECLARATION, redeal_open=False, round_starter=d["starter"],
+    return replace(s, phase=_DECLARATION, redeal_open=False, round_starter=d["starter"],
                    prospective_starter=d["starter"])
 
 
@@ -104,7 +109,7 @@ def _declared(s: GameState, d: dict) -> GameState:
 
 def _phase_changed(s: GameState, d: dict) -> GameState:
     to = Phase(d["to"])
-    if to is Phase.TURN:
+    if to is _TURN:
         return replace(s, phase=to, leader=d["leader"], turn_number=1, turn_plays=(),
                        required_count=None)
     return replace(s, phase=to)
@@ -174,7 +179,7 @@ def _round_scored(s: GameState, d: dict) -> GameState:
     perfect = tuple(p + (1 if x["perfect"] else 0)
                     for p, x in zip(s.perfect_rounds, rows, strict=True))
     return replace(
-        s, phase=Phase.SCORING,
+        s, phase=_SCORING,
         totals=tuple(x["total"] for x in rows),
         zero_streaks=tuple(x["zero_streak"] for x in rows),
         perfect_rounds=perfect,
@@ -185,7 +190,7 @@ def _round_scored(s: GameState, d: dict) -> GameState:
 
 
 def _game_over(s: GameState, d: dict) -> GameState:
-    return replace(s, phase=Phase.GAME_OVER, ranking=tuple(d["ranking"]),
+    return replace(s, phase=_GAME_OVER, ranking=tuple(d["ranking"]),
                    winners=tuple(d["winners"]))
 
 
