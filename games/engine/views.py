@@ -67,25 +67,23 @@ _last_round_rows: tuple[object, tuple[dict[str, Any], ...], tuple[dict[str, Any]
 _copy_dict = dict.copy
 
 
-def _last_round(lr: Any) -> dict[str, Any]:
+def _cache_last_round(lr: Any) -> tuple[object, tuple[dict[str, Any], ...],
+                                         tuple[dict[str, Any], ...]]:
     global _last_round_rows
-    cached = _last_round_rows
-    if cached[0] is not lr:
-        cached = (lr,
-                  tuple({"seat": x.seat, "declared": x.declared, "captured": x.captured,
-                         "base": x.base, "multiplier": x.multiplier, "score": x.score,
-                         "total": x.total} for x in lr.seats),
-                  tuple({"deal": d.deal, "seed": d.seed, "commitment": d.commitment}
-                        for d in lr.deals))
-        _last_round_rows = cached
-    return {"round": lr.round, "multiplier": lr.multiplier,
-            "seats": list(map(_copy_dict, cached[1])), "deals": list(map(_copy_dict, cached[2]))}
+    _last_round_rows = (
+        lr,
+        tuple({"seat": x.seat, "declared": x.declared, "captured": x.captured,
+               "base": x.base, "multiplier": x.multiplier, "score": x.score,
+               "total": x.total} for x in lr.seats),
+        tuple({"deal": d.deal, "seed": d.seed, "commitment": d.commitment} for d in lr.deals))
+    return _last_round_rows
 
 
 def view(state: GameState, seat: int | None) -> dict[str, Any]:
     """The JSON-safe picture of the game for ``seat`` (None = spectator, no hands)."""
-    if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
-        raise ValueError("seat must be 0..3 or None")
+    if seat.__class__ is not int or not 0 <= seat < SEATS:  # not the common case
+        if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
+            raise ValueError("seat must be 0..3 or None")
     phase = state.phase
     v = _VIEW_TEMPLATE.copy()
     v["phase"] = _PHASE_VALUE[phase]
@@ -146,24 +144,44 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     v["zero_streaks"] = list(state.zero_streaks)
     lt = state.last_turn
     if lt is not None:
+        plays = lt.plays
+        if len(plays) == 4:  # a finished turn: unrolled, no call per play
+            a, b, c, d = plays
+            plays_out = [
+                {"seat": a.seat, "pieces": list(a.pieces), "play_type": a.play_type,
+                 "value": a.value},
+                {"seat": b.seat, "pieces": list(b.pieces), "play_type": b.play_type,
+                 "value": b.value},
+                {"seat": c.seat, "pieces": list(c.pieces), "play_type": c.play_type,
+                 "value": c.value},
+                {"seat": d.seat, "pieces": list(d.pieces), "play_type": d.play_type,
+                 "value": d.value}]
+        else:
+            plays_out = list(map(play_dict, plays))
         v["last_turn"] = {"turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
-                          "plays": list(map(play_dict, lt.plays))}
+                          "plays": plays_out}
     v["played_this_round"] = list(state.played_this_round)
-    revealed = phase is _SCORING or phase is _GAME_OVER
     deals = state.deals
     current = len(deals)
     if current == 1:  # no redeal this round (the common case): no comprehension
         d = deals[0]
         v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
-                       "seed": d.seed if d.deal < 1 or revealed else None}]
+                       "seed": d.seed if d.deal < 1 or phase is _SCORING or phase is _GAME_OVER
+                       else None}]
     else:
+        revealed = phase is _SCORING or phase is _GAME_OVER
         # a thrown-in deal (redeal) is public, the current one is not until scored
         v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
                        "seed": d.seed if d.deal < current or revealed else None}
                       for d in deals]
     lr = state.last_round
-    if lr is not None:
-        v["last_round"] = _last_round(lr)
+    if lr is not None:  # _last_round, inlined for its cache hit (every view but one a round)
+        cached = _last_round_rows
+        if cached[0] is not lr:
+            cached = _cache_last_round(lr)
+        v["last_round"] = {"round": lr.round, "multiplier": lr.multiplier,
+                           "seats": list(map(_copy_dict, cached[1])),
+                           "deals": list(map(_copy_dict, cached[2]))}
     (p0, p1, p2, p3), (w0, w1, w2, w3), (c0, c1, c2, c3) = (
         state.perfect_rounds, state.turns_won, state.piles_captured)
     v["stats"] = [{"perfect_rounds": p0, "turns_won": w0, "piles_captured": c0},
