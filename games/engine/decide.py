@@ -195,6 +195,30 @@ _KINDS = frozenset(POINTS)
 _INVALID = PlayType.INVALID
 
 
+def _check_pieces(pieces: tuple[str, ...] | list[str], hand: tuple[str, ...]) -> None:
+    """RuleViolation unless ``pieces`` are piece kinds that ``hand`` holds (with repeats)."""
+    try:
+        known = _KINDS.issuperset(pieces)  # fast path: every item is a kind string
+    except TypeError:  # an unhashable item
+        known = False
+    if not known:
+        for p in pieces:
+            if not isinstance(p, str):
+                raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
+        for p in pieces:
+            if p not in POINTS:
+                raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
+    rest = list(hand)
+    for p in pieces:
+        try:
+            rest.remove(p)
+        except ValueError:
+            n = pieces.count(p)
+            raise RuleViolation(
+                "pieces_not_in_hand",
+                f"You do not hold {n} × {p}." if n > 1 else f"You do not hold {p}.") from None
+
+
 def _play(em: _Emitter, c: Play) -> None:
     # About 30 of a round's 34 commands are plays, so this is written for the
     # common case (a well-formed play by the seat to move) and only falls back
@@ -214,31 +238,9 @@ def _play(em: _Emitter, c: Play) -> None:
     pieces = c.pieces
     if pieces.__class__ is not tuple and not isinstance(pieces, (tuple, list)):
         raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
-    try:
-        known = _KINDS.issuperset(pieces)  # fast path: every item is a kind string
-    except TypeError:  # an unhashable item
-        known = False
-    if not known:
-        for p in pieces:
-            if not isinstance(p, str):
-                raise RuleViolation("bad_command", "pieces must be a list of piece kinds.")
-        for p in pieces:
-            if p not in POINTS:
-                raise RuleViolation("unknown_piece", f"{p!r} is not a piece kind.")
     hand = s.hands[seat]
-    if len(pieces) == 1:
-        if pieces[0] not in hand:
-            raise RuleViolation("pieces_not_in_hand", f"You do not hold {pieces[0]}.")
-    else:
-        rest = list(hand)
-        for p in pieces:
-            try:
-                rest.remove(p)
-            except ValueError:
-                n = pieces.count(p)
-                raise RuleViolation(
-                    "pieces_not_in_hand",
-                    f"You do not hold {n} × {p}." if n > 1 else f"You do not hold {p}.") from None
+    if len(pieces) != 1 or pieces[0].__class__ is not str or pieces[0] not in hand:
+        _check_pieces(pieces, hand)  # else: one held piece, so a known kind
     ptype, value = analyse(pieces)
     if not turn_plays:
         if not 1 <= len(pieces) <= 6:
