@@ -8,11 +8,12 @@ leaves nothing half-written on any failure.
 from __future__ import annotations
 
 import json
+import re
 import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +44,7 @@ from eventstore.errors import (
 from eventstore.hooks import snapshot_builders
 from eventstore.jsonl import event_to_line, parse_lines
 from eventstore.models import ArchivedStream, Event, Snapshot, Stream
-from eventstore.types import ArchiveInfo, NewEvent, StoredEvent, VerificationResult
+from eventstore.types import ArchiveInfo, NewEvent, Projection, StoredEvent, VerificationResult
 from eventstore.types import Snapshot as SnapshotValue
 from liaptui.logging_setup import get_logger
 
@@ -106,11 +107,21 @@ _UPDATE_HEAD = (
 
 
 def event_append(
-    *, stream_id: str, events: Sequence[NewEvent], expected_version: int
+    *,
+    stream_id: str,
+    events: Sequence[NewEvent],
+    expected_version: int,
+    recorded_at: datetime | None = None,
+    projection: Projection | None = None,
 ) -> list[StoredEvent]:
     """Append ``events`` to ``stream_id`` if it is at ``expected_version``
     (0 = the stream must not exist yet); return them as stored, with versions
     ``expected_version + 1 ...``.
+
+    ``recorded_at`` (timezone-aware; default now) lets a caller fold the
+    events before it appends them. ``projection`` is a read-model row updated
+    in the same atomic write (same statement on the fast path below), so a
+    caller needs no transaction of its own for a plain command.
 
     Raises ``ConcurrencyError`` when the stream is at another version
     (another writer got there first), ``StreamArchived`` for an archived
@@ -132,9 +143,13 @@ def event_append(
     check_stream_id(stream_id)
     check_version(expected_version, "expected_version")
     prepared = _prepare(events)
+    if projection is not None:
+        _check_projection(projection)
+    if recorded_at is not None and not isinstance(recorded_at, datetime):
+        raise InvalidEvent(f"recorded_at must be a datetime, got {type(recorded_at).__name__}")
     started = time.perf_counter()
-    now = timezone.now()
-    batch = _Batch(stream_id, expected_version, prepared, now)
+    now = timezone.now() if recorded_at is None else recorded_at
+    batch = _Batch(stream_id, expected_version, prepared, now, projection)
     try:
         stored = None
         if connection.vendor == "postgresql":
@@ -178,14 +193,16 @@ class _Batch:
     the lock on the slow one)."""
 
     __slots__ = ("stream_id", "expected_version", "prepared", "now", "stream_id_json",
-                 "recorded_json", "serialised")
+                 "recorded_json", "serialised", "projection")
 
     def __init__(self, stream_id: str, expected_version: int,
-                 prepared: list[tuple[str, dict, dict, str]], now: Any) -> None:
+                 prepared: list[tuple[str, dict, dict, str]], now: Any,
+                 projection: Projection | None) -> None:
         self.stream_id = stream_id
         self.expected_version = expected_version
         self.prepared = prepared
         self.now = now
+        self.projection = projection
         self.stream_id_json = json.dumps(stream_id, ensure_ascii=False)
         self.recorded_json = json.dumps(iso(now))
         self.serialised = []
@@ -227,6 +244,26 @@ class _Batch:
             prev_hash = digest
         return rows, params, prev_hash
 
+    def projection_sql(self, gate: str | None) -> tuple[str, list[Any]]:
+        """The projection's UPDATE; with ``gate``, only if that CTE returned a row."""
+        p = self.projection
+        assert p is not None
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(column)} = %s" for column in p.values)
+        sql = f"UPDATE {quote(p.table)} SET {sets} WHERE {quote(p.key_column)} = %s"
+        if gate is not None:
+            sql += f" AND EXISTS (SELECT 1 FROM {gate}) RETURNING 1"
+        return sql, [*p.values.values(), p.key]
+
+    def projection_exists_sql(self) -> tuple[str, list[Any]]:
+        p = self.projection
+        assert p is not None
+        quote = connection.ops.quote_name
+        return (
+            f"EXISTS (SELECT 1 FROM {quote(p.table)} WHERE {quote(p.key_column)} = %s)",
+            [p.key],
+        )
+
     def stored(self, rows: list[tuple], positions: dict[int, int]) -> list[StoredEvent]:
         return [
             StoredEvent(
@@ -249,6 +286,11 @@ _FAST_VALUE = "(%s::varchar, %s::integer, %s::varchar, %s::jsonb, %s::jsonb, %s:
 _FAST_INSERT_HEAD = (
     "INSERT INTO eventstore_stream (stream_id, version, last_hash, created_at, updated_at) "
     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (stream_id) DO NOTHING RETURNING 1"
+)
+_FAST_INSERT_HEAD_IF = (
+    "INSERT INTO eventstore_stream (stream_id, version, last_hash, created_at, updated_at) "
+    "SELECT %s, %s, %s, %s, %s WHERE {condition} "
+    "ON CONFLICT (stream_id) DO NOTHING RETURNING 1"
 )
 _FAST_UPDATE_HEAD = (
     "UPDATE eventstore_stream SET version = %s, last_hash = %s, updated_at = %s "
@@ -276,8 +318,19 @@ def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
     else:
         head_sql = _FAST_UPDATE_HEAD
         head_params = [version, last_hash, db_now, stream_id, expected, prev_hash]
+    ctes, cte_params = f"head AS ({head_sql})", head_params
+    if batch.projection is not None:
+        # The head moves only if the projection row exists, and the row is
+        # updated only if the head moved: events and read model go together.
+        # (A row deleted by a transaction that commits between the check and
+        # the update would leave the events without it: the row is gone anyway.)
+        exists_sql, exists_params = batch.projection_exists_sql()
+        ctes = f"head AS ({_with_condition(head_sql, exists_sql)})"
+        projection_sql, projection_params = batch.projection_sql(gate="head")
+        ctes += f", projected AS ({projection_sql})"
+        cte_params = _condition_params(head_params, exists_params) + projection_params
     sql = (
-        f"WITH head AS ({head_sql}) INSERT INTO eventstore_event ({_EVENT_COLUMNS}) "
+        f"WITH {ctes} INSERT INTO eventstore_event ({_EVENT_COLUMNS}) "
         f"SELECT * FROM (VALUES {', '.join([_FAST_VALUE] * len(rows))}) AS new "
         "WHERE EXISTS (SELECT 1 FROM head) RETURNING version, position"
     )
@@ -286,13 +339,28 @@ def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
     # so the statement is the whole transaction.
     with transaction.atomic(savepoint=False) if connection.in_atomic_block else _no_block():
         with connection.cursor() as cursor:
-            cursor.execute(sql, head_params + params)
+            cursor.execute(sql, cte_params + params)
             positions = dict(cursor.fetchall())
     if not positions:
+        # Nothing was written: the head moved, or (with a projection) its row
+        # is missing; the locked path tells which.
         _HEADS.pop(stream_id, None)
         return None
     _remember_head(stream_id, version, last_hash)
     return batch.stored(rows, positions)
+
+
+def _with_condition(head_sql: str, condition: str) -> str:
+    """Add ``condition`` to the head statement: a WHERE term for the UPDATE,
+    a SELECT ... WHERE source for the INSERT of a new head."""
+    if head_sql is _FAST_UPDATE_HEAD:
+        return head_sql.replace(" RETURNING 1", f" AND {condition} RETURNING 1")
+    return _FAST_INSERT_HEAD_IF.format(condition=condition)
+
+
+def _condition_params(head_params: list[Any], condition_params: list[Any]) -> list[Any]:
+    """Parameters in the order ``_with_condition`` placed them (condition last)."""
+    return head_params + condition_params
 
 
 class _no_block:
@@ -352,8 +420,29 @@ def _append_locked(batch: _Batch) -> list[StoredEvent]:
                 cursor.execute(head_sql, head_params)
                 cursor.execute(insert, params)
             positions = dict(cursor.fetchall())
+            if batch.projection is not None:
+                cursor.execute(*batch.projection_sql(gate=None))
+                if cursor.rowcount != 1:
+                    raise InvalidEvent(
+                        f"projection row {batch.projection.table}.{batch.projection.key_column}"
+                        f"={batch.projection.key!r} does not exist: nothing was appended"
+                    )
     _remember_head(stream_id, version, last_hash)
     return batch.stored(rows, positions)
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_projection(projection: Projection) -> None:
+    if not isinstance(projection, Projection):
+        raise InvalidEvent(f"projection must be a Projection, got {type(projection).__name__}")
+    names = [projection.table, projection.key_column, *projection.values]
+    bad = [n for n in names if not isinstance(n, str) or not _IDENTIFIER.match(n)]
+    if bad or not projection.values:
+        raise InvalidEvent(
+            f"projection needs plain table/column names and at least one value, got {bad or names}"
+        )
 
 
 def _version_or_none(stream_id: str) -> int | None:

@@ -18,6 +18,20 @@ class NewEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Projection:
+    """One row of a read model to update in the same atomic write as an append
+    (an inline projection): ``UPDATE table SET column = value, ... WHERE
+    key_column = key``. Values must be ready for the database (e.g. from
+    ``field.get_db_prep_save``). The row must exist; the append fails if it
+    does not, so events and projection never disagree."""
+
+    table: str
+    key_column: str
+    key: Any
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEvent:
     """An event as stored: its place in the stream and in the global order,
     and its link in the stream's hash chain."""

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
+
+from eventstore.types import Projection
 from games.models import Room, Seat
 from games.room_state import RoomState
 from games.room_timing import DueAction
 
 
-def project_room(
-    room: Room, state: RoomState, due: DueAction | None, now: datetime, seats_changed: bool
-) -> None:
-    """Bring ``room``'s row (and its seats if they changed) up to ``state``.
-
-    One UPDATE of the fields a command can change (this runs on every move).
-    """
+def apply_room_changes(room: Room, state: RoomState, due: DueAction | None, now: datetime) -> None:
+    """Set ``room``'s projected fields (in memory) to match ``state``."""
     room.version = state.version
     room.name = state.name or room.name
     room.host_id = state.host
@@ -35,6 +33,32 @@ def project_room(
         room.game_finished_at = None
     if state.closed and room.closed_at is None:
         room.closed_at = now
+
+
+def room_row_projection(room: Room) -> Projection:
+    """The Room row as an event-store inline projection (database-ready values),
+    so a plain command writes its events and this row in one statement."""
+    values = {}
+    for name in _ROOM_FIELDS:
+        field = Room._meta.get_field(name)
+        values[field.column] = field.get_db_prep_save(getattr(room, field.attname), connection)
+    pk = Room._meta.pk
+    return Projection(
+        table=Room._meta.db_table,
+        key_column=pk.column,
+        key=pk.get_db_prep_value(room.pk, connection),
+        values=values,
+    )
+
+
+def project_room(
+    room: Room, state: RoomState, due: DueAction | None, now: datetime, seats_changed: bool
+) -> None:
+    """Bring ``room``'s row (and its seats if they changed) up to ``state``.
+
+    One UPDATE of the fields a command can change (this runs on every move).
+    """
+    apply_room_changes(room, state, due, now)
     if room._state.adding:
         room.save()
     else:

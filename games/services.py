@@ -26,7 +26,7 @@ from games import scheduler
 from games.engine import RuleViolation
 from games.loading import cache_put, room_state_load
 from games.models import Connection, Player, RejectedCommand, Room
-from games.projection import project_room
+from games.projection import apply_room_changes, project_room, room_row_projection
 from games.publishing import publish_room_change
 from games.room_rules import (
     SYSTEM,
@@ -206,31 +206,64 @@ class CommandResult:
     events: list[tuple[str, dict[str, Any]]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An event about to be appended, shaped like a stored one for ``fold``."""
+
+    type: str
+    data: dict[str, Any]
+    recorded_at: datetime
+    version: int
+
+
 def _commit(
     room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
 ) -> CommandResult:
-    """Append ``events`` at ``state.version``; project; publish and plan after commit."""
+    """Append ``events`` at ``state.version``; project; publish and plan after commit.
+
+    The new state is folded before the append (with the append's own time),
+    so a plain command (no seat change, no snapshot, room not closing) is one
+    atomic write of its events and the Room row; anything else runs in one
+    transaction with the seat rows, snapshot and stream status.
+    """
     meta = _metadata(actor, source)
     new_events = [NewEvent(e.type, e.data, meta) for e in events]
     now = timezone.now()
-    with transaction.atomic():
+    new_state = fold(
+        [_Pending(e.type, e.data, now, state.version + i) for i, e in enumerate(events, 1)], state
+    )
+    due = due_action(new_state)
+    seats_changed = any(e.type in SEAT_EVENTS for e in events)
+    game_over = new_state.status == "finished" and any(e.type == "game_over" for e in events)
+    snapshot_due = game_over or (
+        new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY
+    )
+    if not (seats_changed or snapshot_due or new_state.closed or room._state.adding):
+        apply_room_changes(room, new_state, due, now)
         stored = es_services.event_append(
-            stream_id=room.stream_id, events=new_events, expected_version=state.version
+            stream_id=room.stream_id,
+            events=new_events,
+            expected_version=state.version,
+            recorded_at=now,
+            projection=room_row_projection(room),
         )
-        new_state = fold(stored, state)
-        due = due_action(new_state)
-        seats_changed = any(e.type in SEAT_EVENTS for e in stored)
-        project_room(room, new_state, due, now, seats_changed)
-        if new_state.status == "finished" and any(e.type == "game_over" for e in stored):
-            es_services.snapshot_save(
-                stream_id=room.stream_id, version=new_state.version, state=_snapshot_dict(new_state)
+    else:
+        with transaction.atomic():
+            stored = es_services.event_append(
+                stream_id=room.stream_id,
+                events=new_events,
+                expected_version=state.version,
+                recorded_at=now,
             )
-        elif new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY:
-            es_services.snapshot_save(
-                stream_id=room.stream_id, version=new_state.version, state=_snapshot_dict(new_state)
-            )
-        if new_state.closed:
-            es_services.stream_mark_finished(room.stream_id)
+            project_room(room, new_state, due, now, seats_changed)
+            if snapshot_due:
+                es_services.snapshot_save(
+                    stream_id=room.stream_id,
+                    version=new_state.version,
+                    state=_snapshot_dict(new_state),
+                )
+            if new_state.closed:
+                es_services.stream_mark_finished(room.stream_id)
     pairs = [(e.type, e.data) for e in stored]
     recorder.events_appended(len(stored))
     _after_commit(room, new_state, pairs)
@@ -459,8 +492,14 @@ def connection_open(
         scheduler.plan(str(room.id), state.version, due.due_at)
 
 
-def connection_touch(*, channel_name: str) -> None:
-    Connection.objects.filter(channel_name=channel_name).update(last_seen_at=timezone.now())
+def connections_touch(*, channel_names: list[str]) -> int:
+    """Mark these sockets alive now (the process heartbeat); returns rows touched."""
+    now = timezone.now()
+    touched = 0
+    for start in range(0, len(channel_names), 1000):
+        chunk = channel_names[start : start + 1000]
+        touched += Connection.objects.filter(channel_name__in=chunk).update(last_seen_at=now)
+    return touched
 
 
 def connection_close(*, channel_name: str) -> None:
