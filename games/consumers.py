@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from games import scheduler, selectors, services
+from games import heartbeat, scheduler, selectors, services
 from games.engine import RuleViolation
 from games.loading import cache_get, cache_put, room_state_load
 from games.presenters import state_message
@@ -60,7 +60,6 @@ async def levers_now() -> Any:
     return fresh_cached_levers() or await run_sync(current_levers)()
 
 
-TOUCH_EVERY = 15.0
 _open_sockets = 0
 _background: set[asyncio.Task] = set()
 
@@ -108,7 +107,6 @@ class BaseConsumer(AsyncWebsocketConsumer):
         """Refuse blocked addresses and a full server before accepting."""
         global _open_sockets
         self.address = _client_address(self.scope)
-        self.last_touch = time.monotonic()
         self.counted = False
         levers = await levers_now()
         if self.address in levers.blocked_addresses:
@@ -164,9 +162,6 @@ class BaseConsumer(AsyncWebsocketConsumer):
             await self.send_error(exc.code, exc.message, exc.ref)
             return
         recorder.ws_message("in", message.type)
-        if time.monotonic() - self.last_touch > TOUCH_EVERY:
-            self.last_touch = time.monotonic()
-            await run_sync(services.connection_touch)(channel_name=self.channel_name)
         with bound_correlation_id(None, **self.log_context()):
             try:
                 await self.handle(message)
@@ -217,11 +212,13 @@ class LobbyConsumer(BaseConsumer):
             address=self.address,
             kind="lobby",
         )
+        heartbeat.register(self.channel_name, run_sync, settings.LIAPTUI["CONNECTION_HEARTBEAT"])
         await self.send_rooms()
 
     async def disconnect(self, code: int) -> None:
         await self.release()
         await self.channel_layer.group_discard(LOBBY_GROUP, self.channel_name)
+        heartbeat.unregister(self.channel_name)
         await run_sync(services.connection_close)(channel_name=self.channel_name)
 
     async def send_rooms(self) -> None:
@@ -278,6 +275,9 @@ class RoomConsumer(BaseConsumer):
                 )
             except RuleViolation:
                 pass  # e.g. read-only mode: the socket still gets the state
+            heartbeat.register(
+                self.channel_name, run_sync, settings.LIAPTUI["CONNECTION_HEARTBEAT"]
+            )
             ws_log.info("connected", details={"player": self.player_id, "address": self.address})
         await self.send_state()
 
@@ -289,6 +289,7 @@ class RoomConsumer(BaseConsumer):
         if getattr(self, "room", None) is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        heartbeat.unregister(self.channel_name)
         await run_sync(services.connection_close)(channel_name=self.channel_name)
         ws_log.info(
             "disconnected",

@@ -96,7 +96,7 @@ class Seat(models.Model):
 class Connection(models.Model):
     """One open WebSocket; shared across server processes for presence and counts.
 
-    ``last_seen_at`` is refreshed by the socket's traffic and heartbeats, so a
+    ``last_seen_at`` is refreshed by its process's heartbeat (games.heartbeat), so a
     row left behind by a crashed process goes stale and is swept.
     """
 

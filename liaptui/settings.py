@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from liaptui.env import env_bool, env_float, env_int, env_list, env_str
+from liaptui.gc_tuning import parse_thresholds
 from liaptui.logging_setup import build_logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -135,6 +136,9 @@ else:
 # Worker threads per server process for services called from sockets and timers
 # (keep at or below DB_POOL_MAX_SIZE so threads do not wait for connections).
 SERVICE_THREADS = env_int("SERVICE_THREADS", 2)
+# Cyclic GC of the server process (liaptui.gc_tuning): "a,b,c" thresholds,
+# "off" for CPython's defaults; the ASGI entry point freezes start-up objects.
+GC_THRESHOLDS = parse_thresholds(env_str("GC_THRESHOLDS"))
 DATABASE_VENDOR = (
     "postgresql"
     if DATABASE_URL.startswith(("postgres", "postgresql"))
@@ -215,6 +219,8 @@ LIAPTUI = {
     "ROUND_RESULT_PAUSE": env_float("GAME_ROUND_RESULT_PAUSE", 5.0),
     "DISCONNECT_GRACE": env_float("GAME_DISCONNECT_GRACE", 5.0),  # refresh ≠ leaving
     "CONNECTION_STALE_AFTER": env_float("WS_CONNECTION_STALE_AFTER", 90.0),
+    # each process refreshes all its open sockets' rows in one UPDATE this often
+    "CONNECTION_HEARTBEAT": env_float("WS_CONNECTION_HEARTBEAT", 15.0),
     "MAX_CONNECTIONS": env_int("WS_MAX_CONNECTIONS", 2000),  # per server process
     "EMPTY_ROOM_GRACE": env_float("GAME_EMPTY_ROOM_GRACE", 120.0),
     "IDLE_ROOM_LIMIT": env_float("GAME_IDLE_ROOM_LIMIT", 3600.0),

@@ -57,10 +57,11 @@ def chromium_path() -> str:
 def _forget_process_caches():
     """Room caches and timers belong to one test: start and end each test clean."""
     from eventstore.services import forget_heads
-    from games import loading, scheduler, threads
+    from games import heartbeat, loading, scheduler, threads
 
     loading.cache_clear()
     forget_heads()
+    heartbeat.forget()
     yield
     scheduler.detach_loop()
     # Work the test's sockets started (e.g. a presence check after a close)
