@@ -17,6 +17,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from liaptui.gc_tuning import tune_garbage_collector  # noqa: E402
 from liaptui.routing import websocket_urlpatterns  # noqa: E402
 
 router = ProtocolTypeRouter(
@@ -28,6 +29,10 @@ router = ProtocolTypeRouter(
     }
 )
 
+# Everything imported so far lives as long as the process: keep the cyclic
+# garbage collector from re-scanning it (its pauses were the load test's tail).
+tune_garbage_collector()
+
 
 async def application(scope, receive, send):
     """The router, plus the in-process maintenance loop started on the first scope
@@ -36,3 +41,4 @@ async def application(scope, receive, send):
 
     ensure_started()
     return await router(scope, receive, send)
+
