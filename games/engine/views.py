@@ -30,31 +30,45 @@ _PHASE_VALUE = {p: p.value for p in Phase}
 _SEATS = tuple(range(SEATS))
 _ALL_DECLARATIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
 
-_VIEW_KEYS = (
-    "phase", "round", "multiplier", "target_score", "players", "seat", "hand",
-    "hand_sizes", "round_starter", "prospective_starter", "leader", "awaiting",
-    "current_seat", "pending_system_action", "declarations", "captured", "totals",
-    "zero_streaks", "turn", "last_turn", "played_this_round", "redeal", "deals",
-    "last_round", "game_over", "stats", "allowed",
-)
+class _ViewFields:
+    """Builds a view's top-level dict: ``view`` sets all 27 attributes of a fresh
+    instance, always in this order, and returns its ``__dict__``.
 
+    Why: in CPython 3.11 those attribute stores are specialised (no hashing:
+    each key's slot is known), and ``__dict__`` then wraps the stored values
+    as an ordinary dict (a "split" one sharing this class's key table), about
+    half the cost of filling a copied 27-key dict item by item. The instance
+    itself is dropped; the dict is a plain ``dict`` like any other, with the
+    keys in the order views have always had (clients and their JSON see it).
+    """
 
-def _shared_keys_dict(keys: tuple[str, ...]) -> dict[str, Any]:
-    """A dict of ``keys`` (all None) in CPython's split-table form: the
-    ``__dict__`` of an instance whose attributes were set in that order. Its
-    copies share the one keys table instead of cloning it (~0.8 KB for 27 keys)."""
-    holder = type("_ViewKeys", (), {})()
-    for k in keys:
-        setattr(holder, k, None)
-    return holder.__dict__
-
-
-# Every key of a view, in the order views have always had (clients and the
-# JSON they are sent as see this order). A view starts as a C-level copy of
-# this template (``dict.copy`` of a 27-key dict is ~10x cheaper than building
-# the same dict from a literal) and then gets its values; the keys left at
-# None here are set only when they have a value.
-_VIEW_TEMPLATE: dict[str, Any] = _shared_keys_dict(_VIEW_KEYS)
+    phase: str
+    round: int
+    multiplier: int
+    target_score: int
+    players: list[str]
+    seat: int | None
+    hand: list[str] | None
+    hand_sizes: list[int]
+    round_starter: int | None
+    prospective_starter: int | None
+    leader: int | None
+    awaiting: list[int]
+    current_seat: int | None
+    pending_system_action: str | None
+    declarations: list[int | None]
+    captured: list[int]
+    totals: list[int]
+    zero_streaks: list[int]
+    turn: dict[str, Any] | None
+    last_turn: dict[str, Any] | None
+    played_this_round: list[str]
+    redeal: dict[str, Any] | None
+    deals: list[dict[str, Any]]
+    last_round: dict[str, Any] | None
+    game_over: dict[str, Any] | None
+    stats: list[dict[str, int]]
+    allowed: dict[str, Any]
 
 
 def _plays(plays: tuple[TurnPlay, ...]) -> list[dict[str, Any]]:
@@ -98,49 +112,36 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
             raise ValueError("seat must be 0..3 or None")
     phase = state.phase
-    v = _VIEW_TEMPLATE.copy()
-    v["phase"] = _PHASE_VALUE[phase]
-    v["round"] = state.round_number
-    v["multiplier"] = state.multiplier
-    v["target_score"] = state.target_score
-    v["players"] = list(state.players)
-    v["seat"] = seat
-    hands = state.hands
-    if seat is not None:
-        v["hand"] = list(hands[seat])
-    v["hand_sizes"] = list(map(len, hands))
-    v["round_starter"] = state.round_starter
-    v["prospective_starter"] = state.prospective_starter
-    leader = v["leader"] = state.leader
+    leader = state.leader
+    turn = redeal = game_over = last_turn = last_round = pending = None
     allowed: dict[str, Any] = {"redeal": False, "declare": [], "declare_forbidden": {},
                                "play": None}
     if phase is _TURN:
         turn_plays = state.turn_plays
         mover = None if leader is None else (leader + len(turn_plays)) % SEATS
-        v["awaiting"] = [mover]
-        v["current_seat"] = mover
-        v["turn"] = {"number": state.turn_number, "leader": leader,
-                     "required_count": state.required_count,
-                     "plays": list(map(play_dict, turn_plays))}
+        waiting = [mover]
+        turn = {"number": state.turn_number, "leader": leader,
+                "required_count": state.required_count,
+                "plays": list(map(play_dict, turn_plays))}
         if seat is not None and seat == mover:
             lead = not turn_plays
             allowed["play"] = {"count": None if lead else state.required_count, "lead": lead}
     elif phase is _DECLARATION:
         mover = current_declarer(state)
-        v["awaiting"] = [] if mover is None else [mover]
-        v["current_seat"] = mover
+        waiting = [] if mover is None else [mover]
         if seat is not None and seat == mover:
             allowed["declare"], allowed["declare_forbidden"] = _declare_allowed(state, seat)
     else:
-        waiting = awaiting(state)
-        v["awaiting"] = list(waiting)
+        mover = None
+        aw = awaiting(state)
+        waiting = list(aw)
         if phase is _PREPARATION:
-            if seat is not None and seat in waiting:
+            if seat is not None and seat in aw:
                 allowed["redeal"] = True
             if state.redeal_open:
-                v["pending_system_action"] = "close_redeal_window"
+                pending = "close_redeal_window"
             if state.weak_seats:
-                v["redeal"] = {
+                redeal = {
                     "open": state.redeal_open,
                     "weak_seats": list(state.weak_seats),
                     "decisions": list(state.redeal_decisions),
@@ -148,13 +149,9 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
                     and state.redeal_decisions[seat] is None and state.redeal_open,
                 }
         elif phase is _SCORING:
-            v["pending_system_action"] = "start_next_round"
+            pending = "start_next_round"
         elif phase is _GAME_OVER:
-            v["game_over"] = {"ranking": list(state.ranking), "winners": list(state.winners)}
-    v["declarations"] = list(state.declarations)
-    v["captured"] = list(state.captured)
-    v["totals"] = list(state.totals)
-    v["zero_streaks"] = list(state.zero_streaks)
+            game_over = {"ranking": list(state.ranking), "winners": list(state.winners)}
     lt = state.last_turn
     if lt is not None:
         plays = lt.plays
@@ -171,38 +168,63 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
                  "value": d.value}]
         else:
             plays_out = list(map(play_dict, plays))
-        v["last_turn"] = {"turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
-                          "plays": plays_out}
-    v["played_this_round"] = list(state.played_this_round)
+        last_turn = {"turn": lt.turn, "winner": lt.winner, "piles": lt.piles,
+                     "plays": plays_out}
     deals = state.deals
     current = len(deals)
     if current == 1:  # no redeal this round (the common case): no comprehension
         d = deals[0]
-        v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
-                       "seed": d.seed if d.deal < 1 or phase is _SCORING or phase is _GAME_OVER
-                       else None}]
+        deal_list = [{"deal": d.deal, "commitment": d.commitment,
+                      "seed": d.seed if d.deal < 1 or phase is _SCORING or phase is _GAME_OVER
+                      else None}]
     else:
         revealed = phase is _SCORING or phase is _GAME_OVER
         # a thrown-in deal (redeal) is public, the current one is not until scored
-        v["deals"] = [{"deal": d.deal, "commitment": d.commitment,
-                       "seed": d.seed if d.deal < current or revealed else None}
-                      for d in deals]
+        deal_list = [{"deal": d.deal, "commitment": d.commitment,
+                      "seed": d.seed if d.deal < current or revealed else None}
+                     for d in deals]
     lr = state.last_round
     if lr is not None:  # _last_round, inlined for its cache hit (every view but one a round)
         cached = _last_round_rows
         if cached[0] is not lr:
             cached = _cache_last_round(lr)
-        v["last_round"] = {"round": lr.round, "multiplier": lr.multiplier,
-                           "seats": list(map(_copy_dict, cached[1])),
-                           "deals": list(map(_copy_dict, cached[2]))}
+        last_round = {"round": lr.round, "multiplier": lr.multiplier,
+                      "seats": list(map(_copy_dict, cached[1])),
+                      "deals": list(map(_copy_dict, cached[2]))}
     (p0, p1, p2, p3), (w0, w1, w2, w3), (c0, c1, c2, c3) = (
         state.perfect_rounds, state.turns_won, state.piles_captured)
-    v["stats"] = [{"perfect_rounds": p0, "turns_won": w0, "piles_captured": c0},
-                  {"perfect_rounds": p1, "turns_won": w1, "piles_captured": c1},
-                  {"perfect_rounds": p2, "turns_won": w2, "piles_captured": c2},
-                  {"perfect_rounds": p3, "turns_won": w3, "piles_captured": c3}]
-    v["allowed"] = allowed
-    return v
+    v = _ViewFields()  # every attribute, in order (see _ViewFields)
+    v.phase = _PHASE_VALUE[phase]
+    v.round = state.round_number
+    v.multiplier = state.multiplier
+    v.target_score = state.target_score
+    v.players = list(state.players)
+    v.seat = seat
+    v.hand = None if seat is None else list(state.hands[seat])
+    v.hand_sizes = list(map(len, state.hands))
+    v.round_starter = state.round_starter
+    v.prospective_starter = state.prospective_starter
+    v.leader = leader
+    v.awaiting = waiting
+    v.current_seat = mover
+    v.pending_system_action = pending
+    v.declarations = list(state.declarations)
+    v.captured = list(state.captured)
+    v.totals = list(state.totals)
+    v.zero_streaks = list(state.zero_streaks)
+    v.turn = turn
+    v.last_turn = last_turn
+    v.played_this_round = list(state.played_this_round)
+    v.redeal = redeal
+    v.deals = deal_list
+    v.last_round = last_round
+    v.game_over = game_over
+    v.stats = [{"perfect_rounds": p0, "turns_won": w0, "piles_captured": c0},
+               {"perfect_rounds": p1, "turns_won": w1, "piles_captured": c1},
+               {"perfect_rounds": p2, "turns_won": w2, "piles_captured": c2},
+               {"perfect_rounds": p3, "turns_won": w3, "piles_captured": c3}]
+    v.allowed = allowed
+    return v.__dict__
 
 
 def redact_event(event_type: str, data: dict[str, Any], seat: int | None) -> dict[str, Any]:
