@@ -15,7 +15,14 @@ from eventstore.errors import (
     StreamNotFound,
 )
 from eventstore.hooks import register_replay_check, register_snapshot_builder
-from eventstore.types import NewEvent, Snapshot, StoredEvent, StreamInfo, VerificationResult
+from eventstore.types import (
+    NewEvent,
+    Projection,
+    Snapshot,
+    StoredEvent,
+    StreamInfo,
+    VerificationResult,
+)
 
 __all__ = [
     "ConcurrencyError",
@@ -23,6 +30,7 @@ __all__ = [
     "IntegrityViolation",
     "InvalidEvent",
     "NewEvent",
+    "Projection",
     "Snapshot",
     "StoredEvent",
     "StreamArchived",
