@@ -17,6 +17,7 @@ Both are deterministic for a given ``rng_seed``.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
@@ -102,7 +103,11 @@ class HashRng:
 def _first_draw(rng_seed: str, seat: int) -> int:
     """``HashRng(f"{rng_seed}|{seat}").below(1 << 64)`` without the object: the
     random bot's one draw per move (it needs more only to follow with several pieces)."""
-    return int.from_bytes(_sha256(f"{rng_seed}|{seat}:0".encode()).digest()[24:], "big")
+    return _last_u64(_sha256(f"{rng_seed}|{seat}:0".encode()).digest(), 24)[0]
+
+
+# the last 8 bytes of a digest, big-endian: the low 64 bits of the digest as an integer
+_last_u64 = struct.Struct(">Q").unpack_from
 
 
 _new = object.__new__
