@@ -14,7 +14,6 @@ from .state import (
     SEATS,
     GameState,
     Phase,
-    TurnPlay,
     awaiting,
     current_declarer,
     declared_in_order,
@@ -27,7 +26,6 @@ _TURN = Phase.TURN
 _SCORING = Phase.SCORING
 _GAME_OVER = Phase.GAME_OVER
 _PHASE_VALUE = {p: p.value for p in Phase}
-_SEATS = tuple(range(SEATS))
 _ALL_DECLARATIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
 
 class _ViewFields:
@@ -69,11 +67,6 @@ class _ViewFields:
     game_over: dict[str, Any] | None
     stats: list[dict[str, int]]
     allowed: dict[str, Any]
-
-
-def _plays(plays: tuple[TurnPlay, ...]) -> list[dict[str, Any]]:
-    """The plays of a turn as fresh dicts (``map`` avoids a comprehension's frame)."""
-    return list(map(play_dict, plays))
 
 
 def _declare_allowed(state: GameState, seat: int) -> tuple[list[int], dict[str, str]]:
