@@ -233,6 +233,12 @@ LIAPTUI = {
     "RATE_LIMIT_PER_CONNECTION": env_int("WS_RATE_LIMIT_PER_CONNECTION", 20),  # msgs/s
     "RATE_LIMIT_PER_ADDRESS": env_int("WS_RATE_LIMIT_PER_ADDRESS", 60),  # msgs/s
 }
+if not 0 < LIAPTUI["CONNECTION_HEARTBEAT"] <= LIAPTUI["CONNECTION_STALE_AFTER"] / 2:
+    raise ImproperlyConfigured(
+        f"WS_CONNECTION_HEARTBEAT={LIAPTUI['CONNECTION_HEARTBEAT']} must be above 0 and at most "
+        f"half of WS_CONNECTION_STALE_AFTER={LIAPTUI['CONNECTION_STALE_AFTER']}, or live "
+        "sockets would be swept as stale."
+    )
 
 # --- Monitoring thresholds (good below the first, critical above the second) -
 MONITORING_THRESHOLDS = {
