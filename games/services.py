@@ -25,7 +25,7 @@ from eventstore.types import NewEvent
 from games import scheduler
 from games.engine import RuleViolation
 from games.loading import cache_put, room_state_load
-from games.models import Connection, Player, RejectedCommand, Room
+from games.models import Connection, Player, RejectedCommand, Room, Seat
 from games.projection import apply_room_changes, project_room, room_row_projection
 from games.publishing import publish_room_change
 from games.room_rules import (
@@ -358,7 +358,13 @@ def _record_rejection(room: Room, actor: Actor, command: Any, exc: RuleViolation
         state_version = (
             Room.objects.filter(pk=room.pk).values_list("version", flat=True).first() or 0
         )
-        seat = None
+        seat = (
+            Seat.objects.filter(room=room, player_id=actor.player_id)
+            .values_list("index", flat=True)
+            .first()
+            if actor.player_id
+            else None
+        )
         RejectedCommand.objects.create(
             room=room,
             player_id=actor.player_id,

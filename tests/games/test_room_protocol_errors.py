@@ -100,9 +100,10 @@ async def test_rule_violation_in_game_is_refused_and_audited(seated) -> None:
     assert err["code"] in ("pieces_not_in_hand", "wrong_phase", "not_your_turn")
     assert await _version(guest_ws) >= before  # bots may move on; the refused play left no trace
     rejected = await db(
-        lambda: list(RejectedCommand.objects.filter(room=room).values_list("code", flat=True))
+        lambda: dict(RejectedCommand.objects.filter(room=room).values_list("code", "seat"))
     )()
     assert err["code"] in rejected and "not_host" in rejected
+    assert rejected[err["code"]] == rejected["not_host"] == 1  # the guest's seat
 
 
 async def test_rate_limit_answers_rate_limited_not_silence(seated, settings) -> None:
