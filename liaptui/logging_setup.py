@@ -9,6 +9,7 @@ written through the standard ``logging`` module by Django and libraries.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -49,6 +50,24 @@ def shared_processors() -> list[Any]:
     ]
 
 
+class CancelledCleanupFilter(logging.Filter):
+    """channels_redis logs ERROR "Unexpected exception while cleaning-up
+    channel" when a socket's receive is cancelled mid-unsubscribe, which is
+    what every open socket does when the server stops: hundreds of ERROR
+    lines per deploy that are not errors. Those (and only those: the cause
+    must be a cancellation) are logged at INFO instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if (
+            record.levelno >= logging.ERROR
+            and isinstance(exc, asyncio.CancelledError)
+            and str(record.msg).startswith("Unexpected exception while cleaning-up channel")
+        ):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 def build_logging_config(level: str) -> dict[str, Any]:
     """Configure structlog and return Django's LOGGING dict (both JSON to stdout)."""
     structlog.configure(
@@ -76,11 +95,13 @@ def build_logging_config(level: str) -> dict[str, Any]:
                 "foreign_pre_chain": shared_processors(),
             }
         },
+        "filters": {"cancelled_cleanup": {"()": CancelledCleanupFilter}},
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stdout",
                 "formatter": "json",
+                "filters": ["cancelled_cleanup"],
             }
         },
         "root": {"handlers": ["stdout"], "level": level},

@@ -156,3 +156,30 @@ async def test_the_middleware_works_in_an_async_stack() -> None:
         response = await AsyncClient().get("/test/fine")
     assert response.status_code == 200
     assert window.totals(60)["req"] == 1
+
+
+SHUTDOWN_SCRIPT = r"""
+import asyncio, django, logging
+django.setup()
+log = logging.getLogger("channels_redis.pubsub")
+for exc in (asyncio.CancelledError(), RuntimeError("redis went away")):
+    try:
+        raise exc
+    except BaseException:
+        log.exception("Unexpected exception while cleaning-up channel:")
+"""
+
+
+def test_a_cancelled_channel_cleanup_at_shutdown_is_info_but_a_real_failure_stays_error() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "liaptui.settings", "LOG_LEVEL": "INFO"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.setdefault("SECRET_KEY", "x" * 50)
+    done = subprocess.run(
+        [sys.executable, "-c", SHUTDOWN_SCRIPT],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    levels = [(line["level"], "CancelledError" in line.get("exception", "")) for line in lines]
+    assert levels == [("INFO", True), ("ERROR", False)]
