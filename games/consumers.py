@@ -8,6 +8,7 @@ every accepted change reaches each socket as its own ``state``.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -36,7 +37,7 @@ from liaptui.correlation import bound_correlation_id, current_correlation_id
 from liaptui.json import dumps
 from liaptui.logging_setup import get_logger
 from monitoring import recorder
-from monitoring.levers import current_levers, fresh_cached_levers
+from monitoring.levers import current_levers, fresh_cached_levers, last_known_levers
 from monitoring.security import record_security_event
 
 ws_log = get_logger("websocket")
@@ -56,8 +57,33 @@ async def run_service(func: Any, **kwargs: Any) -> Any:
     return result
 
 
+_levers_refresh: asyncio.Future | None = None
+
+
 async def levers_now() -> Any:
-    return fresh_cached_levers() or await run_sync(current_levers)()
+    """The levers for a frame, without putting a database read in front of it.
+
+    Fresh cached levers are used as they are. Once they are due for a re-read,
+    the last known ones still serve this frame while one background refresh
+    runs (every frame hopping to a worker thread for the same row used to
+    queue behind room commands every CACHE_SECONDS); only a process that has
+    never read them waits for the read.
+    """
+    global _levers_refresh
+    fresh = fresh_cached_levers()
+    if fresh is not None:
+        return fresh
+    last = last_known_levers()
+    if last is None:
+        return await run_sync(current_levers)()
+    loop = asyncio.get_running_loop()
+    if (
+        _levers_refresh is None
+        or _levers_refresh.done()
+        or _levers_refresh.get_loop() is not loop
+    ):
+        _levers_refresh = asyncio.ensure_future(run_sync(current_levers)())
+    return last
 
 
 _open_sockets = 0
@@ -381,6 +407,6 @@ class RoomConsumer(BaseConsumer):
         # Sockets of one process share one decoded state per version.
         state = cache_get(self.room.stream_id)
         if state is None or state.version != event["version"]:
-            state = room_state_from_dict(event["state"])
+            state = room_state_from_dict(json.loads(event["state_json"]))
             cache_put(self.room.stream_id, state)
         await self.send_state(state)

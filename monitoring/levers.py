@@ -170,6 +170,12 @@ def fresh_cached_levers() -> Levers | None:
     return None
 
 
+def last_known_levers() -> Levers | None:
+    """The cached levers even if they are due for a re-read (None before the first read)."""
+    cached = _cached
+    return None if cached is None else cached[1]
+
+
 def forget_cached_levers() -> None:
     """Tests and the admin call this to make a change visible at once in this process."""
     global _cached
