@@ -83,3 +83,24 @@ def test_connections_touch_updates_only_the_named_rows_in_one_go() -> None:
         Connection.objects.filter(last_seen_at__gt=old).values_list("channel_name", flat=True)
     )
     assert fresh == {"a", "c"}
+
+
+async def test_each_socket_is_touched_once_per_cycle_in_slices() -> None:
+    calls: list[list[str]] = []
+
+    def fake_run_sync(func):  # records what would be written, no database
+        async def run(**kwargs):
+            calls.append(sorted(kwargs["channel_names"]))
+            return len(kwargs["channel_names"])
+
+        return run
+
+    names = [f"c{i}" for i in range(6)]
+    for name in names:
+        heartbeat.register(name, fake_run_sync, 2.0)  # 2 s cycle: 2 slices, 1 s apart
+    await asyncio.sleep(2.3)
+    heartbeat.forget()
+
+    assert len(calls) == 2, calls
+    assert all(len(batch) == 3 for batch in calls)  # spread evenly, not all at once
+    assert sorted(name for batch in calls for name in batch) == names  # each exactly once
