@@ -1,8 +1,9 @@
 """Tell connected sockets a room changed, after the transaction commits.
 
-The group message carries the room's full server-side state so each socket
-can render its own player's view without touching the database; it travels
-only between server processes (channel layer), never to a browser. What a
+The group message carries the room's full server-side state (as one JSON
+string) so each socket can render its own player's view without touching
+the database; it travels only between server processes (channel layer),
+never to a browser. What a
 browser receives is built per connection by ``games.views_of``.
 """
 
@@ -16,6 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from games.room_state import RoomState, room_state_to_dict
+from liaptui.json import dumps
 
 LOBBY_GROUP = "lobby"
 
@@ -61,7 +63,10 @@ def room_change_messages(
     message = {
         "type": "room.changed",
         "version": state.version,
-        "state": room_state_to_dict(state),
+        # One string, not nested dicts: the channel layer decodes it into a
+        # single object per socket, and sockets of the publishing process
+        # never parse it (they share the process's cached state).
+        "state_json": dumps(room_state_to_dict(state)),
         "events": [public_event(t, d) for t, d in events],
         "correlation_id": correlation_id,
     }
