@@ -135,7 +135,10 @@ else:
     }
 # Worker threads per server process for services called from sockets and timers
 # (keep at or below DB_POOL_MAX_SIZE so threads do not wait for connections).
-SERVICE_THREADS = env_int("SERVICE_THREADS", 2)
+# One by default: a command is one database statement, and a second thread
+# mostly fought the event loop for the GIL (200-room load test: p99 about
+# halved with 1 thread; docs/performance.md).
+SERVICE_THREADS = env_int("SERVICE_THREADS", 1)
 # Cyclic GC of the server process (liaptui.gc_tuning): "a,b,c" thresholds,
 # "off" for CPython's defaults; the ASGI entry point freezes start-up objects.
 GC_THRESHOLDS = parse_thresholds(env_str("GC_THRESHOLDS"))
