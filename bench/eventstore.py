@@ -152,7 +152,8 @@ def floor_transaction():
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("UPDATE bench_head SET v = v + 2, h = ? WHERE k = 'k'", ["x" * 64])
         conn.executemany(
-            "INSERT INTO bench_rows (k, v, data) VALUES ('k', ?, ?)", [(2 * i, row), (2 * i + 1, row)]
+            "INSERT INTO bench_rows (k, v, data) VALUES ('k', ?, ?)",
+            [(2 * i, row), (2 * i + 1, row)],
         )
         conn.execute("COMMIT")
 
@@ -251,7 +252,7 @@ def bench_threads(commands: int, threads: int, rounds: int = 3) -> None:
         per_thread = commands // threads
         barrier = threading.Barrier(threads + 1)
 
-        def work(t: int) -> None:
+        def work(t: int, r: int, per_thread: int, barrier: threading.Barrier) -> None:
             versions: dict[str, int] = {}
             try:
                 barrier.wait()
@@ -265,7 +266,9 @@ def bench_threads(commands: int, threads: int, rounds: int = 3) -> None:
             finally:
                 connection.close()
 
-        workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+        workers = [
+            threading.Thread(target=work, args=(t, r, per_thread, barrier)) for t in range(threads)
+        ]
         for w in workers:
             w.start()
         barrier.wait()

@@ -164,7 +164,10 @@ def event_append(
     elapsed = time.perf_counter() - started
     if elapsed > SLOW_APPEND_SECONDS:
         perf_log.warning(
-            "slow event append", stream_id=stream_id, events=len(stored), ms=round(elapsed * 1000, 1)
+            "slow event append",
+            stream_id=stream_id,
+            events=len(stored),
+            ms=round(elapsed * 1000, 1),
         )
     return stored
 

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from eventstore import services
 from eventstore.errors import ConcurrencyError, StreamArchived
-from eventstore.models import Event, Stream
+from eventstore.models import Event
 from eventstore.selectors import event_read, stream_verify, stream_version
 from eventstore.services import event_append, stream_archive, stream_mark_finished
 from tests.eventstore.conftest import ev

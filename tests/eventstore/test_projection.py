@@ -28,7 +28,10 @@ def group() -> Group:
 
 def test_append_with_projection_writes_events_and_row_together(group: Group) -> None:
     event_append(
-        stream_id="s", events=[ev(1)], expected_version=0, projection=group_projection(group.pk, "v1")
+        stream_id="s",
+        events=[ev(1)],
+        expected_version=0,
+        projection=group_projection(group.pk, "v1"),
     )
     event_append(
         stream_id="s",
