@@ -38,13 +38,14 @@ logging.getLogger("django.request").error("plain stdlib line")
 """
 
 
-def test_every_category_logs_one_json_object_per_line_to_stdout() -> None:
+def run_logging_script(script: str) -> subprocess.CompletedProcess:
+    """Run ``script`` in a fresh interpreter with the embedded settings at INFO."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "liaptui.settings", "LOG_LEVEL": "INFO"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.setdefault("SECRET_KEY", "x" * 50)
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -52,6 +53,11 @@ def test_every_category_logs_one_json_object_per_line_to_stdout() -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_every_category_logs_one_json_object_per_line_to_stdout() -> None:
+    done = run_logging_script(SCRIPT)
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert [line["category"] for line in lines] == [
         "game_event",
@@ -171,15 +177,7 @@ for exc in (asyncio.CancelledError(), RuntimeError("redis went away")):
 
 
 def test_a_cancelled_channel_cleanup_at_shutdown_is_info_but_a_real_failure_stays_error() -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "liaptui.settings", "LOG_LEVEL": "INFO"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env.setdefault("SECRET_KEY", "x" * 50)
-    done = subprocess.run(
-        [sys.executable, "-c", SHUTDOWN_SCRIPT],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    done = run_logging_script(SHUTDOWN_SCRIPT)
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     levels = [(line["level"], "CancelledError" in line.get("exception", "")) for line in lines]
     assert levels == [("INFO", True), ("ERROR", False)]
