@@ -13,6 +13,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -331,7 +332,7 @@ def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
         ctes = f"head AS ({_with_condition(head_sql, exists_sql)})"
         projection_sql, projection_params = batch.projection_sql(gate="head")
         ctes += f", projected AS ({projection_sql})"
-        cte_params = _condition_params(head_params, exists_params) + projection_params
+        cte_params = head_params + exists_params + projection_params  # condition is last
     sql = (
         f"WITH {ctes} INSERT INTO eventstore_event ({_EVENT_COLUMNS}) "
         f"SELECT * FROM (VALUES {', '.join([_FAST_VALUE] * len(rows))}) AS new "
@@ -340,7 +341,7 @@ def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
     # Inside a caller's transaction: no savepoint (a failure aborts the
     # caller's block, as any failed statement would); outside: autocommit,
     # so the statement is the whole transaction.
-    with transaction.atomic(savepoint=False) if connection.in_atomic_block else _no_block():
+    with transaction.atomic(savepoint=False) if connection.in_atomic_block else nullcontext():
         with connection.cursor() as cursor:
             cursor.execute(sql, cte_params + params)
             positions = dict(cursor.fetchall())
@@ -359,21 +360,6 @@ def _with_condition(head_sql: str, condition: str) -> str:
     if head_sql is _FAST_UPDATE_HEAD:
         return head_sql.replace(" RETURNING 1", f" AND {condition} RETURNING 1")
     return _FAST_INSERT_HEAD_IF.format(condition=condition)
-
-
-def _condition_params(head_params: list[Any], condition_params: list[Any]) -> list[Any]:
-    """Parameters in the order ``_with_condition`` placed them (condition last)."""
-    return head_params + condition_params
-
-
-class _no_block:
-    """A do-nothing context manager (the autocommit branch above)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _append_locked(batch: _Batch) -> list[StoredEvent]:
