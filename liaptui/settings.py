@@ -158,7 +158,9 @@ if REDIS_URL:
     if CHANNEL_LAYER_KIND == "pubsub":
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                # channels_redis's pub/sub layer, minus its one-publish-at-a-time
+                # lock (liaptui/channel_layers.py).
+                "BACKEND": "liaptui.channel_layers.PubSubChannelLayer",
                 "CONFIG": {
                     "hosts": [{"address": REDIS_URL}],
                     "prefix": env_str("CHANNEL_LAYER_PREFIX", "liaptui"),
