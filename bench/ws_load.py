@@ -177,6 +177,17 @@ async def player(
             stats.refused[reply.get("code", "?")] = stats.refused.get(reply.get("code", "?"), 0) + 1
 
 
+async def client_loop_lag(stop_at: float, every: float = 0.005) -> list[float]:
+    """How late this client's own event loop wakes a 5 ms sleep, in ms (sorted):
+    the measuring instrument's share of the latencies (it shares the machine)."""
+    lags = []
+    while time.monotonic() < stop_at:
+        t = time.perf_counter()
+        await asyncio.sleep(every)
+        lags.append((time.perf_counter() - t - every) * 1000)
+    return sorted(lags)
+
+
 def delivery(clients: list[Client], version: int) -> float | None:
     """When the last of ``clients`` first held a state with version ≥ ``version``."""
     latest = 0.0
@@ -212,6 +223,7 @@ async def run(
     gc.freeze()
     started = time.monotonic()
     stop_at = started + duration
+    lag_probe = asyncio.ensure_future(client_loop_lag(stop_at))
     tasks = [
         asyncio.ensure_future(player(i, c, seat == 0, stats, pace, stop_at))
         for i, table in ready
@@ -219,6 +231,7 @@ async def run(
     ]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
+    lags = await lag_probe
     await asyncio.sleep(1.0)  # let the last deliveries land
     by_room = dict(ready)
     latencies: list[float] = []
@@ -262,6 +275,8 @@ async def run(
         "p99_ms": round(percentile(ms, 99), 1),
         "max_ms": round(ms[-1], 1) if ms else None,
         "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+        "client_lag_p99_ms": round(percentile(lags, 99), 1),
+        "client_lag_max_ms": round(lags[-1], 1) if lags else None,
         "ack_p50_ms": round(percentile(acks, 50), 1),
         "ack_p99_ms": round(percentile(acks, 99), 1),
         "errors": errors,
@@ -448,6 +463,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"action→own ack latency ms (part of the above): p50 {result['ack_p50_ms']}  "
             f"p99 {result['ack_p99_ms']}"
+        )
+        print(
+            f"load client's own event-loop lag ms: p99 {result['client_lag_p99_ms']}  "
+            f"max {result['client_lag_max_ms']}"
         )
         print(
             f"errors {result['errors']}  (error frames {result['error_frames']}, connect failures "
