@@ -40,6 +40,12 @@ def count_publishes_in_flight(layer: Any) -> dict[str, int]:
     return seen
 
 
+async def send_to_rooms(layer: Any, rooms: int) -> None:
+    """One change to each of ``rooms`` rooms, all sent at once."""
+    changes = [(f"room-{i}", {"type": "room.changed", "version": i}) for i in range(rooms)]
+    await asyncio.gather(*(layer.group_send(group, message) for group, message in changes))
+
+
 async def test_group_send_reaches_every_member_of_the_group() -> None:
     layer = make_layer()
     try:
@@ -57,9 +63,7 @@ async def test_publishes_to_different_rooms_are_in_flight_together() -> None:
     layer = make_layer()
     try:
         seen = count_publishes_in_flight(layer)
-        await asyncio.gather(
-            *(layer.group_send(f"room-{i}", {"type": "room.changed", "version": i}) for i in range(20))
-        )
+        await send_to_rooms(layer, 20)
         assert seen["max"] > 1
     finally:
         await layer.flush()
@@ -71,9 +75,7 @@ async def test_upstream_layer_publishes_one_at_a_time() -> None:
     layer = make_layer(RedisPubSubChannelLayer)
     try:
         seen = count_publishes_in_flight(layer)
-        await asyncio.gather(
-            *(layer.group_send(f"room-{i}", {"type": "room.changed", "version": i}) for i in range(20))
-        )
+        await send_to_rooms(layer, 20)
         assert seen["max"] == 1
     finally:
         await layer.flush()
