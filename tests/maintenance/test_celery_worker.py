@@ -154,7 +154,10 @@ def test_a_game_whose_scheduling_process_died_is_finished_by_the_worker(celery_s
 
     celery_stack.wait_for("the sweep to finish the game", over)
     assert room.games_finished == 1 and room.next_due_at is None
-    action = RecoveryAction.objects.filter(action="advance_overdue", target=str(room.id)).first()
+    # The worker records the recovery action after the room's own commits.
+    actions = RecoveryAction.objects.filter(action="advance_overdue", target=str(room.id))
+    celery_stack.wait_for("the recovery action to be recorded", actions.exists)
+    action = actions.first()
     assert action is not None and action.outcome == "ok" and action.correlation_id
     sources = {e.metadata.get("source") for e in es_selectors.event_read(stream_id=room.stream_id)}
     assert "maintenance" in sources
@@ -215,8 +218,10 @@ def test_an_abandoned_room_is_closed(celery_stack) -> None:
 
     celery_stack.wait_for("the room to be closed", closed)
     assert Stream.objects.get(stream_id=room.stream_id).finished_at is not None
-    action = RecoveryAction.objects.get(action="close_abandoned_room", target=str(room.id))
-    assert action.outcome == "ok"
+    # The worker records the recovery action after the room's own commit.
+    actions = RecoveryAction.objects.filter(action="close_abandoned_room", target=str(room.id))
+    celery_stack.wait_for("the recovery action to be recorded", actions.exists)
+    assert actions.get().outcome == "ok"
 
 
 def test_a_task_sent_under_a_correlation_id_carries_it_to_the_worker(celery_stack) -> None:
