@@ -223,7 +223,7 @@ async def run(
     # client itself stalled for 2.9 s of a 40 s run at 200 rooms (young
     # collections of ~27 ms, full ones up to 208 ms), which both delayed the
     # receive timestamps and released actions to the server in bursts.
-    # Memory grows by the run's cyclic garbage only (a few MB per minute).
+    # The run's cyclic garbage stays in memory until the collector is back on.
     gc.collect()
     gc.freeze()
     gc.disable()

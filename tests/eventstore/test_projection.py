@@ -21,24 +21,24 @@ def group_projection(group_id: int, name: str) -> Projection:
     return Projection(table="auth_group", key_column="id", key=group_id, values={"name": name})
 
 
+def append_projected(group_id: int, name: str, events: list, expected_version: int) -> None:
+    """Append to stream "s" with the group row's name projected in the same write."""
+    event_append(
+        stream_id="s",
+        events=events,
+        expected_version=expected_version,
+        projection=group_projection(group_id, name),
+    )
+
+
 @pytest.fixture
 def group() -> Group:
     return Group.objects.create(name="v0")
 
 
 def test_append_with_projection_writes_events_and_row_together(group: Group) -> None:
-    event_append(
-        stream_id="s",
-        events=[ev(1)],
-        expected_version=0,
-        projection=group_projection(group.pk, "v1"),
-    )
-    event_append(
-        stream_id="s",
-        events=[ev(2), ev(3)],
-        expected_version=1,
-        projection=group_projection(group.pk, "v3"),
-    )
+    append_projected(group.pk, "v1", [ev(1)], 0)
+    append_projected(group.pk, "v3", [ev(2), ev(3)], 1)
 
     group.refresh_from_db()
     assert group.name == "v3"
@@ -50,19 +50,9 @@ def test_a_conflict_leaves_the_projection_row_untouched(group: Group) -> None:
     event_append(stream_id="s", events=[ev(1)], expected_version=0)
 
     with pytest.raises(ConcurrencyError):
-        event_append(
-            stream_id="s",
-            events=[ev(2)],
-            expected_version=0,
-            projection=group_projection(group.pk, "never"),
-        )
+        append_projected(group.pk, "never", [ev(2)], 0)
     with pytest.raises(ConcurrencyError):
-        event_append(
-            stream_id="s",
-            events=[ev(2)],
-            expected_version=5,
-            projection=group_projection(group.pk, "never"),
-        )
+        append_projected(group.pk, "never", [ev(2)], 5)
 
     group.refresh_from_db()
     assert group.name == "v0"
@@ -76,12 +66,7 @@ def test_a_missing_projection_row_appends_nothing(existing: bool) -> None:
         version = event_append(stream_id="s", events=[ev(1)], expected_version=0)[-1].version
 
     with pytest.raises(InvalidEvent, match="does not exist"):
-        event_append(
-            stream_id="s",
-            events=[ev(2)],
-            expected_version=version,
-            projection=group_projection(987654, "x"),
-        )
+        append_projected(987654, "x", [ev(2)], version)
 
     assert Event.objects.filter(stream_id="s").count() == version
     assert stream_version("s") == version
@@ -122,18 +107,8 @@ def test_on_postgresql_append_and_projection_are_one_statement(group: Group) -> 
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(spy):
-        event_append(
-            stream_id="s",
-            events=[ev(1)],
-            expected_version=0,
-            projection=group_projection(group.pk, "v1"),
-        )
-        event_append(
-            stream_id="s",
-            events=[ev(2)],
-            expected_version=1,
-            projection=group_projection(group.pk, "v2"),
-        )
+        append_projected(group.pk, "v1", [ev(1)], 0)
+        append_projected(group.pk, "v2", [ev(2)], 1)
 
     assert seen == ["WITH", "WITH"]
     group.refresh_from_db()
