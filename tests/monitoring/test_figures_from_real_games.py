@@ -44,6 +44,10 @@ def _metric(text: str, name: str, labels: str = "") -> float:
     return float(match.group(1))
 
 
+def _waits_only_for_seat_0(message: dict) -> bool:
+    return message["type"] == "state" and message["game"]["awaiting"] == [0]
+
+
 async def test_endpoints_report_what_the_games_did(ops_headers) -> None:
     finished = await db(_finished_bot_game)()
     waiting_host, _ = await db(make_player)("Wanda")
@@ -57,6 +61,8 @@ async def test_endpoints_report_what_the_games_did(ops_headers) -> None:
         await receive_until(ws, lambda m, s=seat: m["type"] == "ack" and m["ref"] == f"b{s}")
     await send(ws, {"type": "start", "id": "go"})
     await receive_until(ws, lambda m: m["type"] == "ack" and m["ref"] == "go")
+    # Bots move until the human must act; only then do the figures stand still.
+    await receive_until(ws, _waits_only_for_seat_0, timeout=20)
     client = Client()
 
     stats = await db(lambda: client.get("/api/debug/room-stats", **ops_headers).json())()
@@ -67,7 +73,7 @@ async def test_endpoints_report_what_the_games_did(ops_headers) -> None:
     in_play = {
         k: v for k, v in stats["phase_distribution"].items() if k not in ("WAITING", "GAME_OVER")
     }
-    assert sum(in_play.values()) == 1  # bots may have moved the game on since `playing` was read
+    assert sum(in_play.values()) == 1
     assert stats["players"]["humans_seated"] == 2 and stats["players"]["bots_seated"] == 7
     assert stats["players"]["connections_active"] == 1
     mine = next(r for r in stats["rooms"] if r["code"] == room.code)
