@@ -3,8 +3,10 @@
     .venv/bin/python bench/engine.py                      # defaults
     .venv/bin/python bench/engine.py --games 200 --winrate-games 2000
 
-Bots decide from view(state, seat) exactly as in production; the service's
-pauses are zero. "µs per command" times decide + evolve only (not the bot).
+Bots decide from decision_view(state, seat) exactly as in production (the
+server's bots act through ActForSeat, which does the same); the service's
+pauses are zero. A bot's command carries the seed its choice was drawn from,
+as the service's do. "µs per command" times decide + evolve only (not the bot).
 Throughput is shown for the fastest of --repeat identical runs, both as wall
 time and as CPU time of this process (time.process_time: less sensitive to
 other processes on a shared machine), plus the first (cold-cache) run.
@@ -27,25 +29,10 @@ from games.engine import (  # noqa: E402
     StartNextRound,
     awaiting,
     decide,
+    decision_view,
     evolve,
-    view,
 )
 from games.engine.bots import choose_command  # noqa: E402
-from games.engine.commands import COMMAND_TYPES  # noqa: E402
-
-
-def with_seed(cmd: Command, seed: str) -> Command:
-    """``dataclasses.replace(cmd, seed=seed)`` (what the service does), without its ~1.5 µs:
-    a C-level copy of the field dict, set on a fresh instance past the frozen __setattr__."""
-    cls = cmd.__class__
-    new = object.__new__(cls)
-    d = dict(cmd.__dict__)
-    d["seed"] = seed
-    _DICT_SETTERS[cls](new, d)
-    return new
-
-
-_DICT_SETTERS = {cls: cls.__dict__["__dict__"].__set__ for cls in COMMAND_TYPES.values()}
 
 
 class Stats:
@@ -79,8 +66,7 @@ def play_game(strategies: tuple[str, ...], seed: str, target: int, stats: Stats)
         aw = awaiting(state)
         if aw:
             seat = aw[0]
-            cmd = choose_command(view(state, seat), strategies[seat], rng_seed=cmd_seed)
-            cmd = with_seed(cmd, cmd_seed)
+            cmd = choose_command(decision_view(state, seat), strategies[seat], rng_seed=cmd_seed)
         else:
             cmd = StartNextRound(seed=cmd_seed)
 

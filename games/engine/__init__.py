@@ -38,15 +38,17 @@ from .serialization import (
     state_to_json,
 )
 from .state import GameState, Phase, awaiting, pending_system_action
-from .views import redact_event, view
+from .views import DECISION_KEYS, decision_view, redact_event, view
 
 __all__ = [
-    "ActForSeat", "CloseRedealWindow", "Command", "DECK", "Declare", "EVENT_TYPES", "Event",
+    "ActForSeat", "CloseRedealWindow", "Command", "DECISION_KEYS", "DECK", "Declare",
+    "EVENT_TYPES", "Event",
     "GLYPHS", "GameState", "KINDS", "POINTS", "Phase", "Play", "PlayType", "RedealDecision",
     "RuleViolation", "StartGame", "StartNextRound", "allowed_declarations", "analyse",
     "awaiting", "base_score", "canonical_json", "classify", "command_from_dict",
     "command_from_json", "command_to_dict", "command_to_json", "commitment", "compare",
-    "deal_from_seed", "decide", "decide_and_evolve", "event_from_dict", "event_from_json",
+    "deal_from_seed", "decide", "decide_and_evolve", "decision_view", "event_from_dict",
+    "event_from_json",
     "event_to_dict", "event_to_json", "evolve", "forbidden_declarations", "is_weak_hand",
     "pending_system_action", "play_value", "redact_event", "replay", "resolve_turn", "round_score",
     "shuffled_deck", "sort_pieces", "state_from_dict", "state_from_json", "state_to_dict",

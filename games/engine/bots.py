@@ -1,5 +1,8 @@
 """Bots that choose a command from one seat's view only (they cannot cheat).
 
+They read only the keys of ``views.DECISION_KEYS``, so callers pass the cheaper
+``decision_view(state, seat)``; the full ``view`` works too.
+
 * ``random``: a uniformly random legal action — any valid lead, any N pieces
   when following, accept/decline a redeal 50/50. One deliberate exception:
   declarations are drawn uniformly from the legal values in 0..3, not 0..8.
@@ -37,14 +40,20 @@ _sha256 = hashlib.sha256
 
 def choose_command(view: dict[str, Any], strategy: str = "strategic",
                    rng_seed: str = "") -> Command:
-    """The command ``view["seat"]`` should send now; ValueError if it has nothing to do."""
+    """The command ``view["seat"]`` should send now; ValueError if it has nothing to do.
+
+    ``view`` is :func:`~games.engine.views.decision_view` (or the full view) of
+    that seat. The command carries ``rng_seed`` as its ``seed``: the same
+    randomness then drives any deal the command causes, and callers need not
+    copy the command to fill it in.
+    """
     seat = view["seat"]
     if seat is None or seat not in view["awaiting"]:
         raise ValueError("this seat has nothing to do right now")
     if strategy == "random":
         return _random(view, seat, rng_seed)
     if strategy == "strategic":
-        return _strategic(view, seat, HashRng(f"{rng_seed}|{seat}"))
+        return _strategic(view, seat, HashRng(f"{rng_seed}|{seat}"), rng_seed)
     raise ValueError(f"unknown strategy {strategy!r}")
 
 
@@ -117,10 +126,10 @@ _set_play_dict = Play.__dict__["__dict__"].__set__
 _set_declare_dict = Declare.__dict__["__dict__"].__set__
 
 
-def _play(seat: int, pieces: tuple[str, ...]) -> Play:
-    """``Play(seat=seat, pieces=pieces)`` without the frozen-dataclass __init__ cost."""
+def _play(seat: int, pieces: tuple[str, ...], seed: str) -> Play:
+    """``Play(seat=seat, pieces=pieces, seed=seed)`` without the frozen-dataclass __init__ cost."""
     cmd = _new(Play)
-    _set_play_dict(cmd, {"seat": seat, "pieces": pieces, "seed": ""})
+    _set_play_dict(cmd, {"seat": seat, "pieces": pieces, "seed": seed})
     return cmd
 
 
@@ -136,26 +145,26 @@ def _random(view: dict[str, Any], seat: int, rng_seed: str) -> Command:
         hand = view["hand"]
         if play["lead"]:
             plays = valid_plays(hand)
-            return _play(seat, plays[_first_draw(rng_seed, seat) % len(plays)])
+            return _play(seat, plays[_first_draw(rng_seed, seat) % len(plays)], rng_seed)
         count = play["count"]
         if count == 1:
-            return _play(seat, (hand[_first_draw(rng_seed, seat) % len(hand)],))
-        return _play(seat, tuple(HashRng(f"{rng_seed}|{seat}").sample(hand, count)))
+            return _play(seat, (hand[_first_draw(rng_seed, seat) % len(hand)],), rng_seed)
+        return _play(seat, tuple(HashRng(f"{rng_seed}|{seat}").sample(hand, count)), rng_seed)
     if allowed["redeal"]:
         accept = (_first_draw(rng_seed, seat) % (1 << 53)) / (1 << 53) < 0.5
-        return RedealDecision(seat=seat, accept=accept)
+        return RedealDecision(seat=seat, accept=accept, seed=rng_seed)
     declare = allowed["declare"]
     if declare:
         lo, hi = RANDOM_MIN_DECLARATION, RANDOM_MAX_DECLARATION
         values = [v for v in declare if lo <= v <= hi] or declare
-        return _declare_cmd(seat, values[_first_draw(rng_seed, seat) % len(values)])
+        return _declare_cmd(seat, values[_first_draw(rng_seed, seat) % len(values)], rng_seed)
     raise ValueError("this seat has nothing to do right now")
 
 
-def _declare_cmd(seat: int, value: int) -> Declare:
-    """``Declare(seat=seat, value=value)``, built like :func:`_play`."""
+def _declare_cmd(seat: int, value: int, seed: str) -> Declare:
+    """``Declare(seat=seat, value=value, seed=seed)``, built like :func:`_play`."""
     cmd = _new(Declare)
-    _set_declare_dict(cmd, {"seat": seat, "value": value, "seed": ""})
+    _set_declare_dict(cmd, {"seat": seat, "value": value, "seed": seed})
     return cmd
 
 
@@ -200,15 +209,15 @@ def estimate_piles(hand: list[str], starter: bool) -> float:
     return e
 
 
-def _declare(view: dict[str, Any], seat: int) -> Command:
+def _declare(view: dict[str, Any], seat: int, seed: str) -> Command:
     allowed = view["allowed"]["declare"]
     est = estimate_piles(view["hand"], view["round_starter"] == seat)
     target = int(est + 0.5)
     if target in allowed:
-        return Declare(seat=seat, value=target)
+        return Declare(seat=seat, value=target, seed=seed)
     # nearest legal value, preferring the side the estimate leans to
     order = sorted(allowed, key=lambda v: (abs(v - est), v))
-    return Declare(seat=seat, value=order[0])
+    return Declare(seat=seat, value=order[0], seed=seed)
 
 
 def _current_best(plays: list[dict[str, Any]]) -> tuple[str, int]:
@@ -219,13 +228,14 @@ def _current_best(plays: list[dict[str, Any]]) -> tuple[str, int]:
     return lead_type, best
 
 
-def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> Command:
+def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str],
+          seed: str) -> Command:
     hand = view["hand"]
     plays = valid_plays(hand)
     if need <= 0:
         # lead what is least likely to win: the weakest single
         weakest = min(hand, key=POINTS.__getitem__)
-        return _play(seat, (weakest,))
+        return _play(seat, (weakest,), seed)
     best_key = None
     best_play: tuple[str, ...] = ()
     for p in plays:
@@ -235,10 +245,11 @@ def _lead(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> C
         key = (sure, len(p) if sure else 0, analyse(p)[1] if not sure else -analyse(p)[1])
         if best_key is None or key > best_key:
             best_key, best_play = key, p
-    return _play(seat, best_play)
+    return _play(seat, best_play, seed)
 
 
-def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) -> Command:
+def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str],
+            seed: str) -> Command:
     hand = view["hand"]
     n = view["allowed"]["play"]["count"]
     lead_type, best = _current_best(view["turn"]["plays"])
@@ -258,26 +269,27 @@ def _follow(view: dict[str, Any], seat: int, need: int, unseen: Counter[str]) ->
     remaining = 3 - len(view["turn"]["plays"])  # followers after me
     if want and winners:
         if remaining == 0:
-            return _play(seat, min(winners, key=lambda c: analyse(c)[1]))
+            return _play(seat, min(winners, key=lambda c: analyse(c)[1]), seed)
         sure = [c for c in winners if not _beatable(c, unseen)]
         pick = min(sure, key=lambda c: analyse(c)[1]) if sure else max(
             winners, key=lambda c: analyse(c)[1])
-        return _play(seat, pick)
+        return _play(seat, pick, seed)
     pool = losers or winners
     points = lambda c: sum(POINTS[k] for k in c)  # noqa: E731
     if need <= 0:
-        return _play(seat, max(pool, key=points))  # shed strength safely
-    return _play(seat, min(pool, key=points))  # keep strength for later
+        return _play(seat, max(pool, key=points), seed)  # shed strength safely
+    return _play(seat, min(pool, key=points), seed)  # keep strength for later
 
 
-def _strategic(view: dict[str, Any], seat: int, rng: HashRng) -> Command:
+def _strategic(view: dict[str, Any], seat: int, rng: HashRng, seed: str) -> Command:
     allowed = view["allowed"]
     if allowed["redeal"]:
-        return RedealDecision(seat=seat, accept=rng.random() < STRATEGIC_REDEAL_ACCEPT)
+        return RedealDecision(seat=seat, accept=rng.random() < STRATEGIC_REDEAL_ACCEPT,
+                              seed=seed)
     if allowed["declare"]:
-        return _declare(view, seat)
+        return _declare(view, seat, seed)
     need = view["declarations"][seat] - view["captured"][seat]
     unseen = _unseen(view)
     if allowed["play"]["lead"]:
-        return _lead(view, seat, need, unseen)
-    return _follow(view, seat, need, unseen)
+        return _lead(view, seat, need, unseen, seed)
+    return _follow(view, seat, need, unseen, seed)

@@ -307,7 +307,7 @@ def _start_next_round(em: _Emitter, c: StartNextRound) -> None:
 
 def _act_for_seat(em: _Emitter, c: ActForSeat) -> None:
     from .bots import choose_command  # local: bots depend on views, not on decide
-    from .views import view
+    from .views import decision_view
 
     seat = _check_seat(c.seat)
     if c.reason not in AUTO_REASONS:
@@ -321,16 +321,9 @@ def _act_for_seat(em: _Emitter, c: ActForSeat) -> None:
     if s.phase is _PREPARATION and c.reason == "disconnected":
         cmd = RedealDecision(seat=seat, accept=False, seed=c.seed)
     else:
-        cmd = choose_command(view(s, seat), "strategic", rng_seed=c.seed)
-        cmd = _with_seed(cmd, c.seed)
+        cmd = choose_command(decision_view(s, seat), "strategic", rng_seed=c.seed)
     em.auto = c.reason
     _HANDLERS[type(cmd)](em, cmd)
-
-
-def _with_seed(cmd: Command, seed: str) -> Command:
-    from dataclasses import replace as dc_replace
-
-    return dc_replace(cmd, seed=seed)
 
 
 _HANDLERS: dict[type, Any] = {

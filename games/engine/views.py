@@ -99,18 +99,30 @@ def _cache_last_round(lr: Any) -> tuple[object, tuple[dict[str, Any], ...],
     return _last_round_rows
 
 
-def view(state: GameState, seat: int | None) -> dict[str, Any]:
-    """The JSON-safe picture of the game for ``seat`` (None = spectator, no hands)."""
+# The keys of ``view`` that a decision needs: what the bots read, and enough
+# for any caller that only has to know what a seat may do now.
+DECISION_KEYS = ("seat", "hand", "awaiting", "allowed", "turn", "round_starter",
+                 "declarations", "captured", "played_this_round")
+
+
+def decision_view(state: GameState, seat: int | None) -> dict[str, Any]:
+    """``{k: view(state, seat)[k] for k in DECISION_KEYS}``, built without the rest.
+
+    Why: the bots (in the bench and in the server's service thread) choose a
+    move once per command and read only these keys; the other 18 of the full
+    view cost more than half of it. Same values, same hiding rules (it is the
+    first half of :func:`view`), fresh containers.
+    """
     if seat.__class__ is not int or not 0 <= seat < SEATS:  # not the common case
         if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
             raise ValueError("seat must be 0..3 or None")
     phase = state.phase
-    leader = state.leader
-    turn = redeal = game_over = last_turn = last_round = pending = None
+    turn = None
     allowed: dict[str, Any] = {"redeal": False, "declare": [], "declare_forbidden": {},
                                "play": None}
     if phase is _TURN:
         turn_plays = state.turn_plays
+        leader = state.leader
         mover = None if leader is None else (leader + len(turn_plays)) % SEATS
         waiting = [mover]
         turn = {"number": state.turn_number, "leader": leader,
@@ -125,26 +137,41 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         if seat is not None and seat == mover:
             allowed["declare"], allowed["declare_forbidden"] = _declare_allowed(state, seat)
     else:
-        mover = None
-        aw = awaiting(state)
-        waiting = list(aw)
-        if phase is _PREPARATION:
-            if seat is not None and seat in aw:
-                allowed["redeal"] = True
-            if state.redeal_open:
-                pending = "close_redeal_window"
-            if state.weak_seats:
-                redeal = {
-                    "open": state.redeal_open,
-                    "weak_seats": list(state.weak_seats),
-                    "decisions": list(state.redeal_decisions),
-                    "eligible": seat is not None and seat in state.weak_seats
-                    and state.redeal_decisions[seat] is None and state.redeal_open,
-                }
-        elif phase is _SCORING:
-            pending = "start_next_round"
-        elif phase is _GAME_OVER:
-            game_over = {"ranking": list(state.ranking), "winners": list(state.winners)}
+        waiting = list(awaiting(state))
+        if phase is _PREPARATION and seat is not None and seat in waiting:
+            allowed["redeal"] = True
+    return {"seat": seat, "hand": None if seat is None else list(state.hands[seat]),
+            "awaiting": waiting, "allowed": allowed, "turn": turn,
+            "round_starter": state.round_starter, "declarations": list(state.declarations),
+            "captured": list(state.captured),
+            "played_this_round": list(state.played_this_round)}
+
+
+def view(state: GameState, seat: int | None) -> dict[str, Any]:
+    """The JSON-safe picture of the game for ``seat`` (None = spectator, no hands).
+
+    Its decision part is :func:`decision_view`; the rest is added here.
+    """
+    part = decision_view(state, seat)
+    phase = state.phase
+    waiting = part["awaiting"]
+    redeal = game_over = last_turn = last_round = pending = None
+    mover = waiting[0] if waiting and (phase is _TURN or phase is _DECLARATION) else None
+    if phase is _PREPARATION:
+        if state.redeal_open:
+            pending = "close_redeal_window"
+        if state.weak_seats:
+            redeal = {
+                "open": state.redeal_open,
+                "weak_seats": list(state.weak_seats),
+                "decisions": list(state.redeal_decisions),
+                "eligible": seat is not None and seat in state.weak_seats
+                and state.redeal_decisions[seat] is None and state.redeal_open,
+            }
+    elif phase is _SCORING:
+        pending = "start_next_round"
+    elif phase is _GAME_OVER:
+        game_over = {"ranking": list(state.ranking), "winners": list(state.winners)}
     lt = state.last_turn
     if lt is not None:
         plays = lt.plays
@@ -193,21 +220,21 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     v.target_score = state.target_score
     v.players = list(state.players)
     v.seat = seat
-    v.hand = None if seat is None else list(state.hands[seat])
+    v.hand = part["hand"]
     v.hand_sizes = list(map(len, state.hands))
     v.round_starter = state.round_starter
     v.prospective_starter = state.prospective_starter
-    v.leader = leader
+    v.leader = state.leader
     v.awaiting = waiting
     v.current_seat = mover
     v.pending_system_action = pending
-    v.declarations = list(state.declarations)
-    v.captured = list(state.captured)
+    v.declarations = part["declarations"]
+    v.captured = part["captured"]
     v.totals = list(state.totals)
     v.zero_streaks = list(state.zero_streaks)
-    v.turn = turn
+    v.turn = part["turn"]
     v.last_turn = last_turn
-    v.played_this_round = list(state.played_this_round)
+    v.played_this_round = part["played_this_round"]
     v.redeal = redeal
     v.deals = deal_list
     v.last_round = last_round
@@ -216,7 +243,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
                {"perfect_rounds": p1, "turns_won": w1, "piles_captured": c1},
                {"perfect_rounds": p2, "turns_won": w2, "piles_captured": c2},
                {"perfect_rounds": p3, "turns_won": w3, "piles_captured": c3}]
-    v.allowed = allowed
+    v.allowed = part["allowed"]
     return v.__dict__
 
 

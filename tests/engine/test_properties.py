@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from games.engine import (
+    DECISION_KEYS,
     DECK,
     KINDS,
     ActForSeat,
@@ -33,6 +34,7 @@ from games.engine import (
     command_to_dict,
     decide,
     decide_and_evolve,
+    decision_view,
     event_from_dict,
     event_to_dict,
     evolve,
@@ -79,7 +81,9 @@ def run_game(seed: str, strategies, target: int, deep_checks: bool):
         assert Counter(hands) + Counter(live.played_this_round) == Counter(DECK)
         if deep_checks:
             for s in (0, 1, 2, 3, None):
-                assert_view_is_safe(live, s, view(live, s))
+                full = view(live, s)
+                assert_view_is_safe(live, s, full)
+                assert decision_view(live, s) == {k: full[k] for k in DECISION_KEYS}
             assert state_from_json(state_to_json(live)) == live
             for e in events:
                 assert event_from_dict(event_to_dict(e)) == e

@@ -2,10 +2,11 @@
 
 import json
 
-from games.engine import Declare, Phase, Play, view
+from games.engine import DECISION_KEYS, Declare, Phase, Play, awaiting, decision_view, view
+from games.engine.bots import choose_command
 from games.engine.state import replace
 
-from .helpers import apply, find_seed, started, turn_state, weak_seats
+from .helpers import apply, bot_step, find_seed, started, turn_state, weak_seats
 from .view_checks import assert_view_is_safe
 
 SEEDLIKE = "very-secret-seed-0"
@@ -101,3 +102,47 @@ def test_redact_event_hides_seed_and_other_hands() -> None:
     assert r["hands"][0] is None and r["hands"][1] is None and r["hands"][3] is None
     assert redact_event(ev.type, ev.data, None)["hands"] == [None] * 4
     assert redact_event("declared", {"seat": 1, "value": 2}, 0) == {"seat": 1, "value": 2}
+
+
+def test_the_decision_view_is_the_views_decision_keys_in_every_state_of_real_games() -> None:
+    checked = 0
+    for strategies in (("random",) * 4, ("strategic",) * 4):
+        st = started("dv-games", target=15)
+        for n in range(3000):
+            for seat in (0, 1, 2, 3, None):
+                full = view(st, seat)
+                part = decision_view(st, seat)
+                assert part == {k: full[k] for k in DECISION_KEYS}
+                assert_view_is_safe(st, seat, part)
+                checked += 1
+            if st.phase is Phase.GAME_OVER:
+                break
+            st, _, _ = bot_step(st, n, strategies)
+        assert st.phase is Phase.GAME_OVER
+    assert checked > 1000
+
+
+def test_bots_choose_the_same_command_from_the_decision_view_as_from_the_full_view() -> None:
+    for strategy in ("random", "strategic"):
+        st = started("dv-bots", target=15)
+        for n in range(3000):
+            if st.phase is Phase.GAME_OVER:
+                break
+            for seat in awaiting(st):
+                assert choose_command(decision_view(st, seat), strategy, f"s{n}") == \
+                    choose_command(view(st, seat), strategy, f"s{n}")
+            st, _, _ = bot_step(st, n, (strategy,) * 4)
+
+
+def test_the_decision_view_of_a_spectator_has_no_hand_and_nothing_allowed() -> None:
+    part = decision_view(started(), None)
+    assert part["hand"] is None and part["seat"] is None
+    assert part["allowed"] == {"redeal": False, "declare": [], "declare_forbidden": {},
+                               "play": None}
+
+
+def test_bot_commands_carry_the_seed_they_were_drawn_from() -> None:
+    st = started()
+    seat = awaiting(st)[0]
+    for strategy in ("random", "strategic"):
+        assert choose_command(decision_view(st, seat), strategy, "seed-7").seed == "seed-7"
