@@ -327,8 +327,6 @@ def bench_long_stream(repeat: int) -> None:
 def play_engine_game(seed: str):
     """Commands and their events for one full game by the engine's bots, or None."""
     try:
-        from dataclasses import replace as dc_replace
-
         from games.engine import (
             GameState,
             Phase,
@@ -336,8 +334,8 @@ def play_engine_game(seed: str):
             StartNextRound,
             awaiting,
             decide,
+            decision_view,
             evolve,
-            view,
         )
         from games.engine.bots import choose_command
     except ImportError:
@@ -355,8 +353,7 @@ def play_engine_game(seed: str):
         n += 1
         aw = awaiting(state)
         if aw:
-            cmd = choose_command(view(state, aw[0]), "strategic", rng_seed=f"{seed}:{n}")
-            cmd = dc_replace(cmd, seed=f"{seed}:{n}")
+            cmd = choose_command(decision_view(state, aw[0]), "strategic", rng_seed=f"{seed}:{n}")
         else:
             cmd = StartNextRound(seed=f"{seed}:{n}")
 
