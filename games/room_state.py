@@ -198,10 +198,15 @@ def apply_event(
     data: dict[str, Any],
     at: datetime | None = None,
     version: int | None = None,
+    event: engine.Event | None = None,
 ) -> RoomState:
-    """Fold one stored event (room or game) into the room."""
+    """Fold one stored event (room or game) into the room.
+
+    ``event``, when given, is the engine event ``decide`` emitted for this
+    (type, data): evolve then reuses the fold decide already made.
+    """
     if type_ in GAME_EVENT_TYPES:
-        game = engine.evolve(state.game, engine.Event(type_, data))
+        game = engine.evolve(state.game, event if event is not None else engine.Event(type_, data))
         changes: dict[str, Any] = {"game": game, "last_game_event": type_, "last_game_event_at": at}
         if type_ == "redeal_offered":
             changes["redeal_offered_at"] = at
@@ -218,10 +223,13 @@ def apply_event(
 
 
 def fold(events: list[Any], state: RoomState | None = None) -> RoomState:
-    """Fold stored events (objects with type, data, recorded_at, version)."""
+    """Fold stored events (objects with type, data, recorded_at, version and, for
+    events not stored yet, optionally the engine ``event`` they came from)."""
     state = state or RoomState()
     for ev in events:
-        state = apply_event(state, ev.type, ev.data, ev.recorded_at, ev.version)
+        state = apply_event(
+            state, ev.type, ev.data, ev.recorded_at, ev.version, getattr(ev, "event", None)
+        )
     return state
 
 

@@ -208,12 +208,17 @@ class CommandResult:
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """An event about to be appended, shaped like a stored one for ``fold``."""
+    """An event about to be appended, shaped like a stored one for ``fold``.
+
+    ``event`` is the engine's own event object: it remembers the fold ``decide``
+    already computed, so folding it again is a lookup.
+    """
 
     type: str
     data: dict[str, Any]
     recorded_at: datetime
     version: int
+    event: Any = None
 
 
 def _commit(
@@ -230,7 +235,8 @@ def _commit(
     new_events = [NewEvent(e.type, e.data, meta) for e in events]
     now = timezone.now()
     new_state = fold(
-        [_Pending(e.type, e.data, now, state.version + i) for i, e in enumerate(events, 1)], state
+        [_Pending(e.type, e.data, now, state.version + i, e) for i, e in enumerate(events, 1)],
+        state,
     )
     due = due_action(new_state)
     seats_changed = any(e.type in SEAT_EVENTS for e in events)
