@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from games.engine import KINDS
 from games.models import RejectedCommand
 from tests.games.helpers import connect, db, make_player, make_room, receive, receive_until, send
 
@@ -93,7 +94,7 @@ async def test_rule_violation_in_game_is_refused_and_audited(seated) -> None:
     )
     before = await _version(guest_ws)
     hand = state["game"]["hand"]
-    foreign = next(k for k in ("GENERAL_RED", "GENERAL_BLACK", "ADVISOR_RED") if k not in hand)
+    foreign = next(k for k in KINDS if k not in hand)  # 14 kinds, at most 8 in a hand
     await send(guest_ws, {"type": "play", "pieces": [foreign], "id": "cheat"})
     err = await receive_until(guest_ws, lambda m: m["type"] == "error")
     assert err["ref"] == "cheat"
