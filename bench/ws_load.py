@@ -13,6 +13,15 @@ includes the client process's own scheduling delay). Printed: p50/p95/p99/max,
 actions/s, errors (``error`` frames, failed connections, sockets closed
 during the run, requests without reply, actions never delivered to all four).
 
+``--ramp-up S`` (default 0): hosts start their first games at random moments
+of the first S seconds and only actions sent after that are measured, for
+``--duration`` seconds more. With 0, every host starts within the first pace
+interval and everything is measured: the rooms then move nearly in step, so
+their rounds end (scoring, the next deal) within the same few seconds; the
+ramp-up measures the steady state of rooms that are out of step, as real
+rooms are. The output also gives the p99 of each 10-second slice, which
+shows such bursts.
+
 Targets must be local (127.0.0.1/localhost). All clients come from one
 address, so the server's per-address limit (``WS_RATE_LIMIT_PER_ADDRESS``,
 60 msgs/s by default) must be raised for any real load: ``--spawn`` does that.
@@ -130,14 +139,20 @@ async def setup_room(
 
 
 async def player(
-    room: int, client: Client, is_host: bool, stats: Stats, pace: float, stop_at: float
+    room: int,
+    client: Client,
+    is_host: bool,
+    stats: Stats,
+    pace: float,
+    stop_at: float,
+    ramp_up: float = 0.0,
 ) -> None:
     acted = -1
     # Rooms act at the same rate but not in lockstep: each host starts its
-    # first game at a random moment of the first pace interval (real rooms
-    # do not all start within the same millisecond).
+    # first game at a random moment of the first pace interval, or of the
+    # ramp-up (real rooms do not all start within the same second).
     if is_host:
-        await asyncio.sleep(random.uniform(0, pace))
+        await asyncio.sleep(random.uniform(0, max(pace, ramp_up)))
     while time.monotonic() < stop_at and not client.closed:
         st = client.state
         due = (
@@ -204,7 +219,12 @@ def delivery(clients: list[Client], version: int) -> float | None:
 
 
 async def run(
-    urls: list[str], rooms: int, duration: float, pace: float, setup_concurrency: int
+    urls: list[str],
+    rooms: int,
+    duration: float,
+    pace: float,
+    setup_concurrency: int,
+    ramp_up: float = 0.0,
 ) -> dict[str, Any]:
     stats = Stats()
     pool = ThreadPoolExecutor(16)
@@ -228,15 +248,16 @@ async def run(
     gc.freeze()
     gc.disable()
     started = time.monotonic()
-    stop_at = started + duration
+    measure_from = started + ramp_up
+    stop_at = measure_from + duration
     lag_probe = asyncio.ensure_future(client_loop_lag(stop_at))
     tasks = [
-        asyncio.ensure_future(player(i, c, seat == 0, stats, pace, stop_at))
+        asyncio.ensure_future(player(i, c, seat == 0, stats, pace, stop_at, ramp_up))
         for i, table in ready
         for seat, c in enumerate(table)
     ]
     await asyncio.gather(*tasks)
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - measure_from
     lags = await lag_probe
     gc.enable()
     await asyncio.sleep(1.0)  # let the last deliveries land
@@ -244,13 +265,16 @@ async def run(
     latencies: list[float] = []
     acks: list[float] = []
     undelivered = 0
+    slices: dict[int, list[float]] = {}
+    measured = [a for a in stats.actions if a[2] >= measure_from]
     for room, version, sent, acked in stats.actions:
-        acks.append((acked - sent) * 1000)
         done = delivery(by_room[room], version)
         if done is None:
-            undelivered += 1
-        else:
+            undelivered += 1  # counted during the ramp-up too
+        elif sent >= measure_from:
+            acks.append((acked - sent) * 1000)
             latencies.append(done - sent)
+            slices.setdefault(int((sent - measure_from) // 10), []).append((done - sent) * 1000)
     acks.sort()
     closed = sum(1 for _, table in ready for c in table if c.closed)
     error_frames: dict[str, int] = {}
@@ -274,9 +298,13 @@ async def run(
         "rooms": len(ready),
         "clients": 4 * len(ready),
         "duration_s": round(elapsed, 1),
+        "ramp_up_s": ramp_up,
         "pace_s": pace,
-        "actions": len(stats.actions),
-        "actions_per_s": round(len(stats.actions) / elapsed, 1) if elapsed else 0,
+        "actions": len(measured),
+        "actions_per_s": round(len(measured) / elapsed, 1) if elapsed else 0,
+        "p99_ms_by_10s": [
+            round(percentile(sorted(slices[k]), 99), 1) for k in sorted(slices)
+        ],
         "p50_ms": round(percentile(ms, 50), 1),
         "p95_ms": round(percentile(ms, 95), 1),
         "p99_ms": round(percentile(ms, 99), 1),
@@ -307,6 +335,7 @@ def free_port() -> int:
 
 
 def prepare_database(database_url: str, env: dict[str, str]) -> None:
+    """Create the PostgreSQL database if needed; migrate it (or the default SQLite file)."""
     if database_url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
@@ -344,8 +373,7 @@ def spawn_servers(args: argparse.Namespace) -> tuple[list[subprocess.Popen], lis
             env[key] = value
         else:
             env.pop(key, None)
-    if args.database_url:
-        prepare_database(args.database_url, env)
+    prepare_database(args.database_url, env)
     procs, urls = [], []
     daphne = str(Path(sys.executable).parent / "daphne")
     log_dir = Path(args.log_dir)
@@ -399,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--setup-concurrency", type=int, default=25)
     p.add_argument(
+        "--ramp-up",
+        type=float,
+        default=0.0,
+        help="seconds over which hosts start their games, not measured (max 600)",
+    )
+    p.add_argument(
         "--spawn", action="store_true", help="start daphne (and create/migrate the database) first"
     )
     p.add_argument(
@@ -426,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if not 0 < args.duration <= 600:
         p.error("--duration must be in (0, 600]")
+    if not 0 <= args.ramp_up <= 600:
+        p.error("--ramp-up must be in [0, 600]")
     if not 0 < args.rooms <= 1000:
         p.error("--rooms must be in 1..1000")
     procs: list[subprocess.Popen] = []
@@ -442,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as exc:
                 p.error(str(exc))
         result = asyncio.run(
-            run(urls, args.rooms, args.duration, args.pace, args.setup_concurrency)
+            run(urls, args.rooms, args.duration, args.pace, args.setup_concurrency, args.ramp_up)
         )
     finally:
         stop_servers(procs)
@@ -459,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"rooms {result['rooms']}  clients {result['clients']}  "
             f"processes {result['processes']}  "
-            f"config {result['config']}  duration {result['duration_s']}s  pace {result['pace_s']}s"
+            f"config {result['config']}  duration {result['duration_s']}s  "
+            f"ramp-up {result['ramp_up_s']}s (not measured)  pace {result['pace_s']}s"
         )
         print(f"actions {result['actions']}  actions/s {result['actions_per_s']}")
         print(
@@ -471,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
             f"action→own ack latency ms (part of the above): p50 {result['ack_p50_ms']}  "
             f"p99 {result['ack_p99_ms']}"
         )
+        print(f"p99 ms of each 10 s slice: {result['p99_ms_by_10s']}")
         print(
             f"load client's own event-loop lag ms: p99 {result['client_lag_p99_ms']}  "
             f"max {result['client_lag_max_ms']}"
