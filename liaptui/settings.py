@@ -103,7 +103,8 @@ if DATABASE_URL:
         "django.db.backends.postgresql",
         "django_prometheus.db.backends.postgresql",
     ):
-        _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
+        # django-prometheus's backend, with its cursor class built once (see there)
+        _db["ENGINE"] = "liaptui.db_backends.postgresql"
         _pool_size = env_int("DB_POOL_MAX_SIZE", 10)
         _db["CONN_MAX_AGE"] = 0  # pooling replaces persistent connections
         if _pool_size > 0:
@@ -118,7 +119,7 @@ else:
     _sqlite_path = env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
     DATABASES = {
         "default": {
-            "ENGINE": "django_prometheus.db.backends.sqlite3",
+            "ENGINE": "liaptui.db_backends.sqlite3",
             "NAME": _sqlite_path,
             "OPTIONS": {
                 # WAL lets readers run while one writer commits; IMMEDIATE takes
