@@ -22,7 +22,7 @@ from .commands import (
     StartGame,
     StartNextRound,
 )
-from .dealing import SHUFFLE_VERSION, commitment, deal_from_seed
+from .dealing import commitment, deal_from_seed
 from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
 from .events import Event
@@ -99,8 +99,7 @@ def _deal(em: _Emitter, seed: str) -> None:
         starter = s.last_turn.winner if s.last_turn is not None else 0
     em.emit("hands_dealt", {
         "round": s.round_number, "deal": len(s.deals) + 1, "seed": seed,
-        "commitment": commitment(seed), "shuffle": SHUFFLE_VERSION,
-        "hands": [list(h) for h in hands],
+        "commitment": commitment(seed), "hands": [list(h) for h in hands],
         "starter": starter,
     })
     # is_weak_hand for dealt hands (known kinds): no piece above 9 points

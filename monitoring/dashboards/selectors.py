@@ -803,7 +803,7 @@ def deal_checks(events: list[Any]) -> list[dict[str, Any]]:
         else:
             seed = reveal.get("seed", "")
             ok = reveal.get("commitment") == d["commitment"] and verify_deal(
-                seed, d["commitment"], d["hands"], d.get("shuffle", 1)
+                seed, d["commitment"], d["hands"]
             )
             status = "pass" if ok else "fail"
         checks.append(

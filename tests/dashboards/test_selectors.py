@@ -160,26 +160,6 @@ def test_a_revealed_seed_that_does_not_deal_those_hands_fails() -> None:
     assert statuses[0] == "fail" and set(statuses[1:]) <= {"pass"}
 
 
-def test_a_deal_recorded_before_shuffle_version_2_verifies_by_version_1() -> None:
-    from games.engine import deal_from_seed
-
-    room = bot_game("Ida")
-    events = [
-        SimpleNamespace(type=e.type, version=e.version, data=dict(e.data))
-        for e in event_read(stream_id=room.stream_id)
-    ]
-    revealed = {(e.data["round"], d["deal"]): d["seed"]
-                for e in events if e.type == "round_scored" for d in e.data["deals"]}
-    first = next(e for e in events if e.type == "hands_dealt")
-    seed = revealed[(first.data["round"], first.data["deal"])]
-    del first.data["shuffle"]  # as stored before version 2: no field
-    first.data["hands"] = [list(h) for h in deal_from_seed(seed, 1)]
-    statuses = [c["status"] for c in selectors.deal_checks(events)]
-    assert set(statuses) == {"pass"}
-    first.data["shuffle"] = 2  # the same hands claimed as version 2 do not verify
-    assert selectors.deal_checks(events)[0]["status"] == "fail"
-
-
 def test_replay_shows_all_four_hands_at_a_version() -> None:
     room = bot_game("Hal")
     dealt = _events(room, "hands_dealt")[0]

@@ -3,25 +3,11 @@
 import hashlib
 from collections import Counter
 
-import pytest
-
 from games.engine import DECK, commitment, deal_from_seed, verify_deal
 
 
 def reference_deal(seed: str) -> list[list[str]]:
-    """Shuffle version 2 exactly as written in docs/engine.md, independently coded."""
-    stream = hashlib.shake_256(seed.encode()).digest(248)
-    d = list(DECK)
-    for c in range(31):
-        i = 31 - c
-        r = int.from_bytes(stream[8 * c:8 * c + 8], "big")
-        j = r % (i + 1)
-        d[i], d[j] = d[j], d[i]
-    return [d[8 * s:8 * s + 8] for s in range(4)]
-
-
-def reference_deal_v1(seed: str) -> list[list[str]]:
-    """Shuffle version 1 (deals recorded without a ``shuffle`` field), as documented."""
+    """The algorithm exactly as written in docs/engine.md, independently coded."""
     d = list(DECK)
     for c in range(31):
         i = 31 - c
@@ -46,24 +32,6 @@ def test_deal_matches_the_documented_algorithm() -> None:
     for seed in ["", "x", "seed-1", "ünïcode-種子"]:
         ref = reference_deal(seed)
         assert [sorted(h) for h in deal_from_seed(seed)] == [sorted(h) for h in ref]
-        assert [sorted(h) for h in deal_from_seed(seed, 2)] == [sorted(h) for h in ref]
-
-
-def test_version_1_deals_match_their_documented_algorithm_and_still_verify() -> None:
-    for seed in ["", "x", "seed-1", "ünïcode-種子"]:
-        ref = reference_deal_v1(seed)
-        assert [sorted(h) for h in deal_from_seed(seed, 1)] == [sorted(h) for h in ref]
-        assert verify_deal(seed, commitment(seed), ref, 1)
-        assert not verify_deal(seed, commitment(seed), ref, 2) or ref == reference_deal(seed)
-
-
-def test_a_deal_verifies_only_under_its_own_shuffle_version() -> None:
-    hands = deal_from_seed("s")
-    assert verify_deal("s", commitment("s"), hands, 2)
-    assert not verify_deal("s", commitment("s"), hands, 1)
-    assert not verify_deal("s", commitment("s"), hands, 3)
-    with pytest.raises(ValueError):
-        deal_from_seed("s", 3)
 
 
 def test_commitment_is_sha256_hex_of_the_seed() -> None:
