@@ -198,7 +198,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    # Capacity as for Redis below: with the default of 100, a socket whose
+    # Capacity as for the Redis core layer above: with the default of 100, a socket whose
     # room changed faster than it could send (bots at zero pace) lost the
     # overflow without a word (group_send drops on ChannelFull).
     CHANNEL_LAYERS = {
