@@ -8,7 +8,9 @@ server's bots act through ActForSeat, which does the same); the service's
 pauses are zero. A bot's command carries the seed its choice was drawn from,
 as the service's do. "decide+evolve µs/command" comes from one extra run of
 the same games with a clock around decide + evolve only (the throughput runs
-carry no per-command clock).
+carry no per-command clock). Throughput runs fold with decide_and_evolve
+(decide plus the state its events lead to, as the service's commit does);
+the timed run uses decide and evolve separately, as a replay would.
 Throughput is shown for the fastest of --repeat identical runs, both as wall
 time and as CPU time of this process (time.process_time: less sensitive to
 other processes on a shared machine), plus the first (cold-cache) run.
@@ -31,6 +33,7 @@ from games.engine import (  # noqa: E402
     StartNextRound,
     awaiting,
     decide,
+    decide_and_evolve,
     decision_view,
     evolve,
 )
@@ -64,8 +67,7 @@ def play_game(strategies: tuple[str, ...], seed: str, target: int, stats: Stats,
                 state = evolve(state, e)
             engine_seconds += clock() - t0
         else:
-            for e in decide(state, cmd):
-                state = evolve(state, e)
+            state = decide_and_evolve(state, cmd)[1]
         if state.phase is game_over:
             stats.commands += n + 1
             stats.engine_seconds += engine_seconds

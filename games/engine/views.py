@@ -106,12 +106,16 @@ DECISION_KEYS = ("seat", "hand", "awaiting", "allowed", "turn", "round_starter",
 
 
 def decision_view(state: GameState, seat: int | None) -> dict[str, Any]:
-    """``{k: view(state, seat)[k] for k in DECISION_KEYS}``, built without the rest.
+    """The keys of ``view(state, seat)`` a decision reads (``DECISION_KEYS``),
+    built without the rest and without copies.
 
     Why: the bots (in the bench and in the server's service thread) choose a
-    move once per command and read only these keys; the other 18 of the full
-    view cost more than half of it. Same values, same hiding rules (it is the
-    first half of :func:`view`), fresh containers.
+    move once per command and read only these keys. Same values and same
+    hiding rules as :func:`view` (it is built on this), but read-only: the
+    state's own tuples are shared instead of copied into lists (``hand``,
+    ``awaiting``, ``declarations``, ``captured``, ``played_this_round``, and
+    each turn play's ``pieces``; ``turn["plays"]`` is a tuple). Its JSON is the
+    view's JSON for those keys; ``allowed`` and the play dicts are fresh.
     """
     if seat.__class__ is not int or not 0 <= seat < SEATS:  # not the common case
         if seat is not None and not (isinstance(seat, int) and 0 <= seat < SEATS):
@@ -124,27 +128,28 @@ def decision_view(state: GameState, seat: int | None) -> dict[str, Any]:
         turn_plays = state.turn_plays
         leader = state.leader
         mover = None if leader is None else (leader + len(turn_plays)) % SEATS
-        waiting = [mover]
+        waiting: tuple[int | None, ...] = (mover,)
         turn = {"number": state.turn_number, "leader": leader,
                 "required_count": state.required_count,
-                "plays": list(map(play_dict, turn_plays))}
+                "plays": tuple([{"seat": tp.seat, "pieces": tp.pieces,
+                                 "play_type": tp.play_type, "value": tp.value}
+                                for tp in turn_plays])}
         if seat is not None and seat == mover:
             lead = not turn_plays
             allowed["play"] = {"count": None if lead else state.required_count, "lead": lead}
     elif phase is _DECLARATION:
         mover = current_declarer(state)
-        waiting = [] if mover is None else [mover]
+        waiting = () if mover is None else (mover,)
         if seat is not None and seat == mover:
             allowed["declare"], allowed["declare_forbidden"] = _declare_allowed(state, seat)
     else:
-        waiting = list(awaiting(state))
+        waiting = awaiting(state)
         if phase is _PREPARATION and seat is not None and seat in waiting:
             allowed["redeal"] = True
-    return {"seat": seat, "hand": None if seat is None else list(state.hands[seat]),
+    return {"seat": seat, "hand": None if seat is None else state.hands[seat],
             "awaiting": waiting, "allowed": allowed, "turn": turn,
-            "round_starter": state.round_starter, "declarations": list(state.declarations),
-            "captured": list(state.captured),
-            "played_this_round": list(state.played_this_round)}
+            "round_starter": state.round_starter, "declarations": state.declarations,
+            "captured": state.captured, "played_this_round": state.played_this_round}
 
 
 def view(state: GameState, seat: int | None) -> dict[str, Any]:
@@ -154,7 +159,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     """
     part = decision_view(state, seat)
     phase = state.phase
-    waiting = part["awaiting"]
+    waiting = list(part["awaiting"])
     redeal = game_over = last_turn = last_round = pending = None
     mover = waiting[0] if waiting and (phase is _TURN or phase is _DECLARATION) else None
     if phase is _PREPARATION:
@@ -220,7 +225,7 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     v.target_score = state.target_score
     v.players = list(state.players)
     v.seat = seat
-    v.hand = part["hand"]
+    v.hand = None if seat is None else list(part["hand"])
     v.hand_sizes = list(map(len, state.hands))
     v.round_starter = state.round_starter
     v.prospective_starter = state.prospective_starter
@@ -228,13 +233,16 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
     v.awaiting = waiting
     v.current_seat = mover
     v.pending_system_action = pending
-    v.declarations = part["declarations"]
-    v.captured = part["captured"]
+    v.declarations = list(state.declarations)
+    v.captured = list(state.captured)
     v.totals = list(state.totals)
     v.zero_streaks = list(state.zero_streaks)
-    v.turn = part["turn"]
+    turn = part["turn"]
+    if turn is not None:  # the JSON form: lists, fresh
+        turn["plays"] = list(map(play_dict, state.turn_plays))
+    v.turn = turn
     v.last_turn = last_turn
-    v.played_this_round = part["played_this_round"]
+    v.played_this_round = list(state.played_this_round)
     v.redeal = redeal
     v.deals = deal_list
     v.last_round = last_round

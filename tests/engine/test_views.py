@@ -7,7 +7,7 @@ from games.engine.bots import choose_command
 from games.engine.state import replace
 
 from .helpers import apply, bot_step, find_seed, started, turn_state, weak_seats
-from .view_checks import assert_view_is_safe
+from .view_checks import as_json, assert_view_is_safe
 
 SEEDLIKE = "very-secret-seed-0"
 
@@ -112,7 +112,7 @@ def test_the_decision_view_is_the_views_decision_keys_in_every_state_of_real_gam
             for seat in (0, 1, 2, 3, None):
                 full = view(st, seat)
                 part = decision_view(st, seat)
-                assert part == {k: full[k] for k in DECISION_KEYS}
+                assert as_json(part) == {k: full[k] for k in DECISION_KEYS}
                 assert_view_is_safe(st, seat, part)
                 checked += 1
             if st.phase is Phase.GAME_OVER:
@@ -120,6 +120,20 @@ def test_the_decision_view_is_the_views_decision_keys_in_every_state_of_real_gam
             st, _, _ = bot_step(st, n, strategies)
         assert st.phase is Phase.GAME_OVER
     assert checked > 1000
+
+
+def test_the_decision_view_shares_the_states_tuples_and_the_full_view_copies_them() -> None:
+    st = started()
+    seat = awaiting(st)[0]
+    part = decision_view(st, seat)
+    assert part["hand"] is st.hands[seat]
+    assert part["declarations"] is st.declarations
+    assert part["played_this_round"] is st.played_this_round
+    full = view(st, seat)
+    assert full["hand"] == list(st.hands[seat]) and full["hand"] is not part["hand"]
+    full["hand"].clear()
+    full["declarations"][0] = 99
+    assert st.hands[seat] and st.declarations[0] != 99  # the state is untouched
 
 
 def test_bots_choose_the_same_command_from_the_decision_view_as_from_the_full_view() -> None:

@@ -30,8 +30,13 @@ def public_pieces(state: GameState) -> Counter:
     return c
 
 
+def as_json(v: Any) -> Any:
+    """The value as a client receives it (tuples become lists)."""
+    return json.loads(json.dumps(v))
+
+
 def assert_view_is_safe(state: GameState, seat: int | None, v: dict) -> None:
-    json.dumps(v)  # JSON-safe
+    v = as_json(v)  # JSON-safe; checked in the form a client receives
     own = Counter(state.hands[seat]) if seat is not None else Counter()
     public = public_pieces(state)
     for path, lst in piece_lists(v):
