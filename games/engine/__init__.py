@@ -13,7 +13,7 @@ from .commands import (
     StartGame,
     StartNextRound,
 )
-from .dealing import commitment, deal_from_seed, shuffled_deck, verify_deal
+from .dealing import SHUFFLE_VERSION, commitment, deal_from_seed, shuffled_deck, verify_deal
 from .decide import decide, decide_and_evolve
 from .declarations import allowed_declarations, forbidden_declarations
 from .errors import RuleViolation
@@ -44,7 +44,8 @@ __all__ = [
     "ActForSeat", "CloseRedealWindow", "Command", "DECISION_KEYS", "DECK", "Declare",
     "EVENT_TYPES", "Event",
     "GLYPHS", "GameState", "KINDS", "POINTS", "Phase", "Play", "PlayType", "RedealDecision",
-    "RuleViolation", "StartGame", "StartNextRound", "allowed_declarations", "analyse",
+    "RuleViolation", "SHUFFLE_VERSION", "StartGame", "StartNextRound", "allowed_declarations",
+    "analyse",
     "awaiting", "base_score", "canonical_json", "classify", "command_from_dict",
     "command_from_json", "command_to_dict", "command_to_json", "commitment", "compare",
     "deal_from_seed", "decide", "decide_and_evolve", "decision_view", "event_from_dict",

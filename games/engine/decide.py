@@ -22,7 +22,7 @@ from .commands import (
     StartGame,
     StartNextRound,
 )
-from .dealing import commitment, deal_from_seed
+from .dealing import SHUFFLE_VERSION, commitment, deal_from_seed
 from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
 from .events import Event
@@ -90,7 +90,7 @@ def _deal(em: _Emitter, seed: str) -> None:
     """Deal a new hand set for the current round; offer a redeal or let it stand."""
     _need_seed(seed)
     s = em.state
-    hands = deal_from_seed(seed)
+    hands = deal_from_seed(seed, SHUFFLE_VERSION)
     if s.multiplier > 1:  # a redeal happened this round: its winner starts
         starter = s.prospective_starter
     elif s.round_number == 1:
@@ -100,7 +100,7 @@ def _deal(em: _Emitter, seed: str) -> None:
     em.emit("hands_dealt", {
         "round": s.round_number, "deal": len(s.deals) + 1, "seed": seed,
         "commitment": commitment(seed), "hands": [list(h) for h in hands],
-        "starter": starter,
+        "starter": starter, "shuffle": SHUFFLE_VERSION,
     })
     # is_weak_hand for dealt hands (known kinds): no piece above 9 points
     weak = [i for i in range(SEATS) if _STRONG_KINDS.isdisjoint(hands[i])]
@@ -289,7 +289,8 @@ def _score_round(em: _Emitter) -> None:
         })
     em.emit("round_scored", {
         "round": s.round_number, "multiplier": s.multiplier, "seats": rows,
-        "deals": [{"deal": x.deal, "seed": x.seed, "commitment": x.commitment} for x in s.deals],
+        "deals": [{"deal": x.deal, "seed": x.seed, "commitment": x.commitment,
+                   "shuffle": x.shuffle} for x in s.deals],
     })
     totals = em.state.totals
     if max(totals) >= s.target_score:

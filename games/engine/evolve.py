@@ -62,8 +62,10 @@ def _round_started(s: GameState, d: dict) -> GameState:
 
 
 def _deal_record(x: dict) -> DealRecord:
+    # events from before shuffle versions have no "shuffle": they are version 1
     return make_frozen(DealRecord, {"deal": x["deal"], "seed": x["seed"],
-                                    "commitment": x["commitment"]})
+                                    "commitment": x["commitment"],
+                                    "shuffle": x.get("shuffle", 1)})
 
 
 def _hands_dealt(s: GameState, d: dict) -> GameState:

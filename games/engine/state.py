@@ -64,6 +64,9 @@ class DealRecord:
     deal: int
     seed: str
     commitment: str
+    # the shuffle version the seed was dealt with (games.engine.dealing); a
+    # default, so deals stored before versions existed (all version 1) load
+    shuffle: int = 1
 
 
 @dataclass(frozen=True)

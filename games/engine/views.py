@@ -95,7 +95,8 @@ def _cache_last_round(lr: Any) -> tuple[object, tuple[dict[str, Any], ...],
         tuple({"seat": x.seat, "declared": x.declared, "captured": x.captured,
                "base": x.base, "multiplier": x.multiplier, "score": x.score,
                "total": x.total} for x in lr.seats),
-        tuple({"deal": d.deal, "seed": d.seed, "commitment": d.commitment} for d in lr.deals))
+        tuple({"deal": d.deal, "seed": d.seed, "commitment": d.commitment,
+               "shuffle": d.shuffle} for d in lr.deals))
     return _last_round_rows
 
 
@@ -201,12 +202,13 @@ def view(state: GameState, seat: int | None) -> dict[str, Any]:
         d = deals[0]
         deal_list = [{"deal": d.deal, "commitment": d.commitment,
                       "seed": d.seed if d.deal < 1 or phase is _SCORING or phase is _GAME_OVER
-                      else None}]
+                      else None, "shuffle": d.shuffle}]
     else:
         revealed = phase is _SCORING or phase is _GAME_OVER
         # a thrown-in deal (redeal) is public, the current one is not until scored
         deal_list = [{"deal": d.deal, "commitment": d.commitment,
-                      "seed": d.seed if d.deal < current or revealed else None}
+                      "seed": d.seed if d.deal < current or revealed else None,
+                      "shuffle": d.shuffle}
                      for d in deals]
     lr = state.last_round
     if lr is not None:  # _last_round, inlined for its cache hit (every view but one a round)

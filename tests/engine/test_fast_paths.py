@@ -128,7 +128,8 @@ def reference_view(state: GameState, seat: int | None) -> dict[str, Any]:
     current = len(state.deals)
     deals = []
     for d in state.deals:
-        entry: dict[str, Any] = {"deal": d.deal, "commitment": d.commitment, "seed": None}
+        entry: dict[str, Any] = {"deal": d.deal, "commitment": d.commitment, "seed": None,
+                                 "shuffle": d.shuffle}
         # a thrown-in deal (redeal) is public, the current one is not until scored
         if d.deal < current or phase in (Phase.SCORING, Phase.GAME_OVER):
             entry["seed"] = d.seed
@@ -153,8 +154,8 @@ def reference_view(state: GameState, seat: int | None) -> dict[str, Any]:
         "seats": [{"seat": x.seat, "declared": x.declared, "captured": x.captured,
                    "base": x.base, "multiplier": x.multiplier, "score": x.score,
                    "total": x.total} for x in lr.seats],
-        "deals": [{"deal": d.deal, "seed": d.seed, "commitment": d.commitment}
-                  for d in lr.deals],
+        "deals": [{"deal": d.deal, "seed": d.seed, "commitment": d.commitment,
+                   "shuffle": d.shuffle} for d in lr.deals],
     }
     mover = current_player(state) if phase is Phase.TURN else current_declarer(state)
     return {
@@ -350,7 +351,7 @@ def test_state_queries_and_cheap_constructors_match_the_plain_ones() -> None:
 
 @pytest.mark.parametrize("seed", ["", "a", "seed-1", "ünïcødé-種子", "x" * 100])
 def test_hash_prefixes_give_the_documented_bytes(seed: str) -> None:
-    assert shuffled_deck(seed) == reference_shuffled_deck(seed)
+    assert shuffled_deck(seed, 1) == reference_shuffled_deck(seed)
     rng = HashRng(seed)
     draws = reference_draws(seed, 13)
     assert [rng.below(1 << 64) for _ in range(13)] == draws
@@ -435,8 +436,9 @@ def test_records_built_without_init_equal_the_constructed_ones() -> None:
               "score": 14, "total": 20}
     built, ref = make_frozen(SeatScore, dict(fields)), SeatScore(**fields)
     assert built == ref and repr(built) == repr(ref) and hash(built) == hash(ref)
-    deal = make_frozen(DealRecord, {"deal": 1, "seed": "s", "commitment": "c"})
-    assert deal == DealRecord(1, "s", "c") and hash(deal) == hash(DealRecord(1, "s", "c"))
+    deal = make_frozen(DealRecord, {"deal": 1, "seed": "s", "commitment": "c", "shuffle": 2})
+    ref_deal = DealRecord(1, "s", "c", 2)
+    assert deal == ref_deal and hash(deal) == hash(ref_deal) and repr(deal) == repr(ref_deal)
 
 
 def test_valid_plays_fast_path_matches_the_general_path_for_lists_and_tuples() -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from games.engine import (
+    SHUFFLE_VERSION,
     Phase,
     Play,
     RuleViolation,
@@ -67,7 +68,9 @@ def test_round_rests_in_scoring_then_next_round_starts_with_last_turn_winner() -
     assert st2.round_starter == 0  # seat 0 won the last turn with GENERAL_RED
     assert st2.declarations == (None,) * 4 and st2.captured == (0,) * 4
     dealt = next(e for e in ev2 if e.type == "hands_dealt")
-    assert verify_deal(dealt.data["seed"], dealt.data["commitment"], dealt.data["hands"])
+    assert dealt.data["shuffle"] == SHUFFLE_VERSION == 2
+    assert verify_deal(dealt.data["seed"], dealt.data["commitment"], dealt.data["hands"],
+                       dealt.data["shuffle"])
 
 
 def test_start_next_round_only_in_scoring() -> None:

@@ -35,7 +35,7 @@ def test_the_current_seed_is_hidden_until_the_round_is_scored() -> None:
     v = json.dumps(view(st, 0))
     assert st.deals[0].seed not in v.replace(st.deals[0].commitment, "")
     assert view(st, 0)["deals"][0] == {"deal": 1, "commitment": st.deals[0].commitment,
-                                       "seed": None}
+                                       "seed": None, "shuffle": 2}
 
 
 def test_allowed_declarations_with_reasons_for_the_last_declarer() -> None:
@@ -99,6 +99,7 @@ def test_redact_event_hides_seed_and_other_hands() -> None:
     r = redact_event(ev.type, ev.data, 2)
     assert "seed" not in r and r["commitment"] == ev.data["commitment"]
     assert r["hands"][2] == ev.data["hands"][2]
+    assert r["shuffle"] == 2  # public: a verifier needs it once the seed is revealed
     assert r["hands"][0] is None and r["hands"][1] is None and r["hands"][3] is None
     assert redact_event(ev.type, ev.data, None)["hands"] == [None] * 4
     assert redact_event("declared", {"seat": 1, "value": 2}, 0) == {"seat": 1, "value": 2}
