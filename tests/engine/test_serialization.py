@@ -79,3 +79,51 @@ def test_events_round_trip() -> None:
     for ev in decide(GameState.initial(), StartGame(seed="e")):
         d = json.loads(json.dumps(event_to_dict(ev)))
         assert event_from_dict(d) == ev
+
+
+def _scored_state():
+    """A state in SCORING: deals of the round and of ``last_round`` both recorded."""
+    from games.engine import Play
+    from games.engine.state import Phase, replace
+
+    from .helpers import apply
+
+    st = replace(started(), phase=Phase.TURN,
+                 hands=(("GENERAL_RED",), ("SOLDIER_BLACK",), ("SOLDIER_RED",),
+                        ("CANNON_BLACK",)),
+                 declarations=(1, 0, 0, 2), round_starter=0, leader=0, turn_number=8,
+                 turn_plays=(), required_count=None)
+    events = []
+    for s in range(4):
+        st, ev = apply(st, Play(seat=s, pieces=st.hands[s]))
+        events += ev
+    return st, events
+
+
+def test_the_shuffle_version_round_trips_in_states_and_events() -> None:
+    from games.engine import state_from_dict, state_to_dict
+
+    st, events = _scored_state()
+    d = json.loads(state_to_json(st))
+    assert [x["shuffle"] for x in d["deals"]] == [2]
+    assert [x["shuffle"] for x in d["last_round"]["deals"]] == [2]
+    assert state_from_json(state_to_json(st)) == st
+    assert state_from_dict(state_to_dict(st)).last_round.deals[0].shuffle == 2
+    scored = next(e for e in events if e.type == "round_scored")
+    back = event_from_dict(json.loads(json.dumps(event_to_dict(scored))))
+    assert back == scored and back.data["deals"][0]["shuffle"] == 2
+
+
+def test_an_old_state_dict_without_shuffle_loads_as_version_1() -> None:
+    from games.engine import state_from_dict
+
+    st, _ = _scored_state()
+    d = json.loads(state_to_json(st))
+    for deal in d["deals"] + d["last_round"]["deals"]:
+        del deal["shuffle"]  # as stored before shuffle versions
+    old = state_from_dict(d)
+    assert [x.shuffle for x in old.deals] == [1]
+    assert [x.shuffle for x in old.last_round.deals] == [1]
+    assert old.deals[0].seed == st.deals[0].seed
+    # and it writes back with the version made explicit
+    assert json.loads(state_to_json(old))["deals"][0]["shuffle"] == 1
