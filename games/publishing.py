@@ -23,7 +23,7 @@ LOBBY_GROUP = "lobby"
 
 # Which fields of each event a browser may see (anything else stays server-side).
 _PUBLIC_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "hands_dealt": ("round", "deal", "commitment", "starter"),
+    "hands_dealt": ("round", "deal", "commitment", "starter", "shuffle"),
     "seat_taken": ("seat", "name"),
     "seat_left": ("seat", "reason", "replaced_by_bot", "bot_name"),
     "host_changed": ("reason",),

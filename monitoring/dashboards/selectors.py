@@ -774,8 +774,9 @@ def deal_checks(events: list[Any]) -> list[dict[str, Any]]:
 
     ``pass``: the seed revealed in the round's ``round_scored`` hashes to the
     commitment published in ``hands_dealt`` and deals exactly those hands
-    (``verify_deal``). ``fail``: it does not. ``pending``: the round is not
-    scored yet, so its seeds are still secret.
+    with the shuffle version the deal recorded (``verify_deal``; absent = 1).
+    ``fail``: it does not. ``pending``: the round is not scored yet, so its
+    seeds are still secret.
     """
     from games.engine import verify_deal
 
@@ -798,12 +799,16 @@ def deal_checks(events: list[Any]) -> list[dict[str, Any]]:
         d = e.data
         key = (game, int(d["round"]), int(d.get("deal", 1)))
         reveal = revealed.get(key)
+        # the shuffle the deal recorded; deals from before versions have none: 1
+        shuffle = d.get("shuffle", 1)
         if reveal is None:
             status, seed = "pending", None
         else:
             seed = reveal.get("seed", "")
-            ok = reveal.get("commitment") == d["commitment"] and verify_deal(
-                seed, d["commitment"], d["hands"]
+            ok = (
+                reveal.get("commitment") == d["commitment"]
+                and reveal.get("shuffle", 1) == shuffle
+                and verify_deal(seed, d["commitment"], d["hands"], shuffle)
             )
             status = "pass" if ok else "fail"
         checks.append(
@@ -814,6 +819,7 @@ def deal_checks(events: list[Any]) -> list[dict[str, Any]]:
                 "deal": key[2],
                 "commitment": d["commitment"],
                 "seed": seed,
+                "shuffle": shuffle,
                 "status": status,
             }
         )

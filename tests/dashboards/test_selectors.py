@@ -136,6 +136,8 @@ def test_every_finished_deal_passes_the_fairness_check() -> None:
     dealt = _events(room, "hands_dealt")
     assert len(audit["deals"]) == len(dealt) > 0
     assert {d["status"] for d in audit["deals"]} == {"pass"}
+    assert {d["shuffle"] for d in audit["deals"]} == {2}  # new deals use shuffle version 2
+    assert all(e.data["shuffle"] == 2 for e in dealt)
     assert audit["chain"]["ok"] and audit["event_count"] == room.version == audit["head"]
 
 
@@ -158,6 +160,45 @@ def test_a_revealed_seed_that_does_not_deal_those_hands_fails() -> None:
     first.data["hands"] = hands
     statuses = [c["status"] for c in selectors.deal_checks(events)]
     assert statuses[0] == "fail" and set(statuses[1:]) <= {"pass"}
+
+
+def _stream(hands_dealt: dict, reveal: dict) -> list[SimpleNamespace]:
+    """A hand-built stream of one dealt and scored round."""
+    return [
+        SimpleNamespace(type="game_started", version=1, data={}),
+        SimpleNamespace(type="hands_dealt", version=2, data=hands_dealt),
+        SimpleNamespace(type="round_scored", version=3, data={"round": 1, "deals": [reveal]}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "dealt_with,recorded,revealed,status",
+    [
+        (1, None, None, "pass"),  # stored before shuffle versions: version 1
+        (1, 1, 1, "pass"),
+        (2, 2, 2, "pass"),
+        (2, None, None, "fail"),  # a version 2 deal checked as version 1
+        (1, 2, 2, "fail"),
+        (2, 2, 1, "fail"),  # the reveal names another version than the deal
+        (2, 3, 3, "fail"),  # a version nobody knows cannot pass
+    ],
+)
+def test_deals_are_checked_with_the_shuffle_version_they_recorded(
+    dealt_with: int, recorded: int | None, revealed: int | None, status: str
+) -> None:
+    from games.engine import commitment, deal_from_seed
+
+    seed = "3f2a9c0d5e7b1a4c8d6e2f0a9b3c5d7e"
+    c = commitment(seed)
+    hands = [list(h) for h in deal_from_seed(seed, dealt_with)]
+    dealt = {"round": 1, "deal": 1, "seed": seed, "commitment": c, "hands": hands, "starter": 0}
+    reveal = {"deal": 1, "seed": seed, "commitment": c}
+    if recorded is not None:
+        dealt["shuffle"] = recorded
+    if revealed is not None:
+        reveal["shuffle"] = revealed
+    (check,) = selectors.deal_checks(_stream(dealt, reveal))
+    assert check["status"] == status and check["shuffle"] == (recorded or 1)
 
 
 def test_replay_shows_all_four_hands_at_a_version() -> None:
