@@ -691,7 +691,8 @@ function roundTableHTML(lr) {
       <div><span class="k">Deal ${d.deal}${lr.deals.length > 1 && d.deal < lr.deals.length ? " (thrown in)" : ""}</span></div>
       <div class="mono"><span class="k">Commitment</span> <code>${esc(d.commitment)}</code></div>
       <div class="mono"><span class="k">Seed</span> <code>${esc(d.seed)}</code></div>
-      <button class="btn small verify-btn" type="button" data-seed="${esc(d.seed)}" data-commitment="${esc(d.commitment)}" data-key="${key}">Verify</button>
+      <div class="mono"><span class="k">Shuffle</span> <code>v${esc(d.shuffle ?? 1)}</code></div>
+      <button class="btn small verify-btn" type="button" data-seed="${esc(d.seed)}" data-commitment="${esc(d.commitment)}" data-shuffle="${esc(d.shuffle ?? 1)}" data-key="${key}">Verify</button>
       <div class="verify-out ${res ? (res.ok ? "ok" : "bad") : ""}" role="status">${res ? `${res.ok ? "✓" : "✗"} ${res.lines.map(esc).join(" ")}` : ""}</div>
     </li>`;
   }).join("");
@@ -712,7 +713,7 @@ document.addEventListener("click", async (ev) => {
   b.disabled = true;
   const res = await verifyDeal({
     seed: b.dataset.seed, commitment: b.dataset.commitment, seenCommitment: seenCommitments.get(key),
-    myHand: dealt && dealt.hand, mySeat: dealt && dealt.seat,
+    myHand: dealt && dealt.hand, mySeat: dealt && dealt.seat, shuffle: Number(b.dataset.shuffle || 1),
   });
   verifyResults.set(key, res);
   document.querySelectorAll(`.deal[data-key="${key}"] .verify-out`).forEach((out) => {

@@ -172,6 +172,9 @@ def test_new_player_plays_a_whole_game_against_bots(live_daphne, browser, shoot)
     page.click("#results .verify-btn >> nth=0")
     page.wait_for_selector("#results .verify-out.ok")
     assert "matches the commitment" in page.inner_text("#results .verify-out.ok")
+    # re-dealt with the deal's own shuffle version (2 for new deals, docs/engine.md)
+    assert page.get_attribute("#results .verify-btn >> nth=0", "data-shuffle") == "2"
+    assert "reproduces the hand you were dealt" in page.inner_text("#results .verify-out.ok")
     shoot(page, "09-game-over")
     # play again is offered to the host; the lobby is one click away
     assert page.is_visible("#again-btn")
