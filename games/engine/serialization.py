@@ -16,7 +16,7 @@ from typing import Any
 from .commands import COMMAND_TYPES, DEFAULT_PLAYERS, Command
 from .errors import RuleViolation
 from .events import Event
-from .state import GameState
+from .state import DealRecord, GameState
 
 
 def canonical_json(obj: Any) -> str:
@@ -42,7 +42,13 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if type(value) is DealRecord and value.shuffle == 1:
+            # A version 1 deal is written as before shuffle versions existed
+            # (no "shuffle"; loading defaults it to 1), so stored snapshots of
+            # old games stay equal to their replay (games.integrity).
+            del out["shuffle"]
+        return out
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
