@@ -27,6 +27,7 @@ from .declarations import MAX_DECLARATION, forbidden_declarations
 from .errors import RuleViolation
 from .events import Event
 from .evolve import _HANDLERS as _EVOLVERS
+from .evolve import hands_dealt_sorted
 from .pieces import POINTS, WEAK_LIMIT
 from .plays import PlayType, analyse
 from .scoring import base_score, ranking, winners
@@ -69,6 +70,13 @@ class _Emitter:
         _set_event_dict(ev, {"type": type_, "data": data, "_fold": (before, after)})
         self.events.append(ev)
 
+    def emit_folded(self, type_: str, data: dict[str, Any], after: GameState) -> None:
+        """``emit`` when the caller already built the state the event leads to."""
+        ev = _new(Event)
+        _set_event_dict(ev, {"type": type_, "data": data, "_fold": (self.state, after)})
+        self.state = after
+        self.events.append(ev)
+
 
 _new = object.__new__
 _set_event_dict = Event.__dict__["__dict__"].__set__
@@ -97,11 +105,13 @@ def _deal(em: _Emitter, seed: str) -> None:
         starter = next(i for i, h in enumerate(hands) if "GENERAL_RED" in h)
     else:
         starter = s.last_turn.winner if s.last_turn is not None else 0
-    em.emit("hands_dealt", {
+    data = {
         "round": s.round_number, "deal": len(s.deals) + 1, "seed": seed,
         "commitment": commitment(seed), "hands": [list(h) for h in hands],
         "starter": starter, "shuffle": SHUFFLE_VERSION,
-    })
+    }
+    # deal_from_seed's hands are sorted already: fold them without sorting again
+    em.emit_folded("hands_dealt", data, hands_dealt_sorted(s, data, hands))
     # is_weak_hand for dealt hands (known kinds): no piece above 9 points
     weak = [i for i in range(SEATS) if _STRONG_KINDS.isdisjoint(hands[i])]
     if weak:

@@ -69,10 +69,16 @@ def _deal_record(x: dict) -> DealRecord:
 
 
 def _hands_dealt(s: GameState, d: dict) -> GameState:
+    return hands_dealt_sorted(s, d, tuple(sort_pieces(h) for h in d["hands"]))
+
+
+def hands_dealt_sorted(s: GameState, d: dict, hands: tuple[tuple[str, ...], ...]) -> GameState:
+    """``_hands_dealt`` given the event's hands already sorted strongest first:
+    decide deals them sorted, so its own fold need not sort them again."""
     return replace(
         s, phase=_PREPARATION,
         deals=s.deals + (_deal_record(d),),
-        hands=tuple(sort_pieces(h) for h in d["hands"]),
+        hands=hands,
         prospective_starter=d["starter"], redeal_open=False, weak_seats=(),
         redeal_decisions=_NONE4,
     )
