@@ -5,7 +5,7 @@ They read only the keys of ``views.DECISION_KEYS``, so callers pass the cheaper
 
 * ``random``: a uniformly random legal action — any valid lead, any N pieces
   when following, accept/decline a redeal 50/50. One deliberate exception:
-  declarations are drawn uniformly from the legal values in 0..3, not 0..8.
+  declarations are drawn uniformly from the legal values in 1..2, not 0..8.
   Uniform 0..8 declarations score about −2.5 per round on average, so four such
   bots would (almost) never reach the target and a game would not end.
 * ``strategic``: rules.md §10 — declares from hand strength (never illegally),
