@@ -8,7 +8,6 @@ every accepted change reaches each socket as its own ``state``.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -28,10 +27,10 @@ from games.publishing import (
     public_event,
     room_group,
     send_deferred,
+    state_after_change,
 )
 from games.rate_limits import allow_message
 from games.room_rules import Actor
-from games.room_state import room_state_from_dict
 from games.threads import service_executor
 from liaptui.correlation import bound_correlation_id, current_correlation_id
 from liaptui.json import dumps
@@ -77,11 +76,7 @@ async def levers_now() -> Any:
     if last is None:
         return await run_sync(current_levers)()
     loop = asyncio.get_running_loop()
-    if (
-        _levers_refresh is None
-        or _levers_refresh.done()
-        or _levers_refresh.get_loop() is not loop
-    ):
+    if _levers_refresh is None or _levers_refresh.done() or _levers_refresh.get_loop() is not loop:
         _levers_refresh = asyncio.ensure_future(run_sync(current_levers)())
     return last
 
@@ -404,9 +399,11 @@ class RoomConsumer(BaseConsumer):
             await self.send_events(event["version"], event["events"])
         if event["version"] <= self.sent_version:
             return
-        # Sockets of one process share one decoded state per version.
-        state = cache_get(self.room.stream_id)
-        if state is None or state.version != event["version"]:
-            state = room_state_from_dict(json.loads(event["state_json"]))
+        # Sockets of one process share one state per version: the publisher
+        # cached it; elsewhere the first socket folds the change's events.
+        state = state_after_change(cache_get(self.room.stream_id), event)
+        if state is None:  # this process missed a change: read the stream
+            state = await run_sync(room_state_load)(self.room.stream_id)
+        else:
             cache_put(self.room.stream_id, state)
         await self.send_state(state)

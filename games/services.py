@@ -181,7 +181,7 @@ def room_create(
         except IntegrityError:
             continue  # code collision: draw another
         recorder.events_appended(len(stored))
-        _after_commit(room, state, [(e.type, e.data) for e in stored])
+        _after_commit(room, state, stored)
         game_log.info(
             "room_created",
             room_id=str(room.id),
@@ -272,7 +272,7 @@ def _commit(
                 es_services.stream_mark_finished(room.stream_id)
     pairs = [(e.type, e.data) for e in stored]
     recorder.events_appended(len(stored))
-    _after_commit(room, new_state, pairs)
+    _after_commit(room, new_state, stored)
     _log_game_events(room, pairs, actor)
     return CommandResult(new_state, pairs)
 
@@ -283,9 +283,10 @@ def _snapshot_dict(state: RoomState) -> dict[str, Any]:
     return room_state_to_dict(state)
 
 
-def _after_commit(room: Room, state: RoomState, events: list[tuple[str, dict[str, Any]]]) -> None:
+def _after_commit(room: Room, state: RoomState, events: list[Any]) -> None:
+    """Publish the change (its stored events) and plan the room's next action, after commit."""
     cid = current_correlation_id()
-    lobby = any(t in LOBBY_EVENTS for t, _ in events)
+    lobby = any(e.type in LOBBY_EVENTS for e in events)
 
     def publish() -> None:
         cache_put(room.stream_id, state)
