@@ -4,7 +4,7 @@
 
 # The distribution's CPython when there is one: Debian builds it with PGO and
 # LTO, linked statically, and it runs this code 10-15 % faster than a default
-# source build such as pyenv's (no PGO, shared libpython): 107 vs 94 random-bot
+# source build such as pyenv's (no PGO, shared libpython): 109 vs 97 random-bot
 # engine games/s on the same machine (docs/performance.md).
 PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo python3.11)
 VENV   := .venv
