@@ -16,12 +16,12 @@ import json
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from games.room_state import RoomState, fold
+from games.room_state import FoldEvent, RoomState, fold
 from liaptui.json import dumps
 
 LOBBY_GROUP = "lobby"
@@ -59,15 +59,6 @@ _deferred: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
 )
 
 
-class ChangedEvent(NamedTuple):
-    """A stored event as a room change carries it (the shape ``fold`` reads)."""
-
-    type: str
-    data: dict[str, Any]
-    recorded_at: datetime | None
-    version: int
-
-
 def room_change_messages(
     state: RoomState,
     events: Sequence[Any],
@@ -80,7 +71,6 @@ def room_change_messages(
         "version": state.version,
         # One string, not nested dicts: the channel layer then decodes a single
         # object, and only a process whose cache needs the events parses it.
-        # (It used to carry the whole state: 3x the service thread's time.)
         "fold_json": dumps(
             [[e.type, e.data, e.recorded_at.isoformat() if e.recorded_at else None] for e in events]
         ),
@@ -106,7 +96,7 @@ def state_after_change(cached: RoomState | None, message: dict[str, Any]) -> Roo
         return None
     return fold(
         [
-            ChangedEvent(t, d, datetime.fromisoformat(at) if at else None, first + i)
+            FoldEvent(t, d, datetime.fromisoformat(at) if at else None, first + i)
             for i, (t, d, at) in enumerate(rows)
         ],
         cached,

@@ -222,6 +222,20 @@ def apply_event(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FoldEvent:
+    """An event in the shape ``fold`` reads, for events that are not rows of the
+    store: one about to be appended (with ``event``, the engine event ``decide``
+    emitted, whose fold is then a lookup) or one a room change carried between
+    processes."""
+
+    type: str
+    data: dict[str, Any]
+    recorded_at: datetime | None
+    version: int
+    event: Any = None
+
+
 def fold(events: list[Any], state: RoomState | None = None) -> RoomState:
     """Fold stored events (objects with type, data, recorded_at, version and, for
     events not stored yet, optionally the engine ``event`` they came from)."""

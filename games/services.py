@@ -39,7 +39,7 @@ from games.room_rules import (
     validate_settings,
 )
 from games.room_rules import decide_room as _decide_room
-from games.room_state import RoomSettings, RoomState, fold
+from games.room_state import FoldEvent, RoomSettings, RoomState, fold
 from games.room_timing import due_action
 from liaptui.correlation import current_correlation_id
 from liaptui.logging_setup import get_logger
@@ -206,21 +206,6 @@ class CommandResult:
     events: list[tuple[str, dict[str, Any]]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """An event about to be appended, shaped like a stored one for ``fold``.
-
-    ``event`` is the engine's own event object: it remembers the fold ``decide``
-    already computed, so folding it again is a lookup.
-    """
-
-    type: str
-    data: dict[str, Any]
-    recorded_at: datetime
-    version: int
-    event: Any = None
-
-
 def _commit(
     room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
 ) -> CommandResult:
@@ -235,7 +220,7 @@ def _commit(
     new_events = [NewEvent(e.type, e.data, meta) for e in events]
     now = timezone.now()
     new_state = fold(
-        [_Pending(e.type, e.data, now, state.version + i, e) for i, e in enumerate(events, 1)],
+        [FoldEvent(e.type, e.data, now, state.version + i, e) for i, e in enumerate(events, 1)],
         state,
     )
     due = due_action(new_state)
