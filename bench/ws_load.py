@@ -225,6 +225,7 @@ async def run(
     pace: float,
     setup_concurrency: int,
     ramp_up: float = 0.0,
+    timeline: str = "",
 ) -> dict[str, Any]:
     stats = Stats()
     pool = ThreadPoolExecutor(16)
@@ -266,6 +267,7 @@ async def run(
     acks: list[float] = []
     undelivered = 0
     slices: dict[int, list[float]] = {}
+    seconds: dict[int, list[float]] = {}
     measured = [a for a in stats.actions if a[2] >= measure_from]
     for room, version, sent, acked in stats.actions:
         done = delivery(by_room[room], version)
@@ -275,6 +277,9 @@ async def run(
             acks.append((acked - sent) * 1000)
             latencies.append(done - sent)
             slices.setdefault(int((sent - measure_from) // 10), []).append((done - sent) * 1000)
+            seconds.setdefault(int(sent - measure_from), []).append((done - sent) * 1000)
+    if timeline:
+        write_timeline(timeline, seconds)
     acks.sort()
     closed = sum(1 for _, table in ready for c in table if c.closed)
     error_frames: dict[str, int] = {}
@@ -302,9 +307,7 @@ async def run(
         "pace_s": pace,
         "actions": len(measured),
         "actions_per_s": round(len(measured) / elapsed, 1) if elapsed else 0,
-        "p99_ms_by_10s": [
-            round(percentile(sorted(slices[k]), 99), 1) for k in sorted(slices)
-        ],
+        "p99_ms_by_10s": [round(percentile(sorted(slices[k]), 99), 1) for k in sorted(slices)],
         "p50_ms": round(percentile(ms, 50), 1),
         "p95_ms": round(percentile(ms, 95), 1),
         "p99_ms": round(percentile(ms, 99), 1),
@@ -323,6 +326,22 @@ async def run(
         "setup_failures": stats.setup_failures[:5],
         "setup_s": round(setup_seconds, 1),
     }
+
+
+def write_timeline(path: str, seconds: dict[int, list[float]]) -> None:
+    """One JSON line per measured second (actions sent in it, latency p50/p99/max):
+    shows when a burst happened, which the 10-second slices blur."""
+    with open(path, "w") as out:
+        for second in sorted(seconds):
+            ms = sorted(seconds[second])
+            line = {
+                "second": second,
+                "actions": len(ms),
+                "p50_ms": round(percentile(ms, 50), 1),
+                "p99_ms": round(percentile(ms, 99), 1),
+                "max_ms": round(ms[-1], 1),
+            }
+            out.write(json.dumps(line) + "\n")
 
 
 # --- --spawn: one command from database to figures -----------------------------------
@@ -457,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--log-dir", default="/tmp", help="with --spawn: where the server logs go")
     p.add_argument("--json", action="store_true", help="print the result as one JSON line")
+    p.add_argument(
+        "--timeline", default="", help="write per-second latency figures (JSON lines) to this file"
+    )
     args = p.parse_args(argv)
     if not 0 < args.duration <= 600:
         p.error("--duration must be in (0, 600]")
@@ -478,7 +500,15 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as exc:
                 p.error(str(exc))
         result = asyncio.run(
-            run(urls, args.rooms, args.duration, args.pace, args.setup_concurrency, args.ramp_up)
+            run(
+                urls,
+                args.rooms,
+                args.duration,
+                args.pace,
+                args.setup_concurrency,
+                args.ramp_up,
+                args.timeline,
+            )
         )
     finally:
         stop_servers(procs)
