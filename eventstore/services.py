@@ -141,16 +141,8 @@ def event_append(
     unique constraints on the head (stream_id) and the events (stream_id,
     version) are the backstop that turns any race into ``ConcurrencyError``.
     """
-    check_stream_id(stream_id)
-    check_version(expected_version, "expected_version")
-    prepared = _prepare(events)
-    if projection is not None:
-        _check_projection(projection)
-    if recorded_at is not None and not isinstance(recorded_at, datetime):
-        raise InvalidEvent(f"recorded_at must be a datetime, got {type(recorded_at).__name__}")
     started = time.perf_counter()
-    now = timezone.now() if recorded_at is None else recorded_at
-    batch = _Batch(stream_id, expected_version, prepared, now, projection)
+    batch = new_batch(stream_id, events, expected_version, recorded_at, projection)
     try:
         stored = None
         if connection.vendor == "postgresql":
@@ -162,15 +154,38 @@ def event_append(
         # another writer created the stream or appended concurrently.
         _HEADS.pop(stream_id, None)
         raise ConcurrencyError(stream_id, expected_version, _version_or_none(stream_id)) from exc
-    elapsed = time.perf_counter() - started
+    log_if_slow(stored, time.perf_counter() - started)
+    return stored
+
+
+def new_batch(
+    stream_id: str,
+    events: Sequence[NewEvent],
+    expected_version: int,
+    recorded_at: datetime | None,
+    projection: Projection | None,
+) -> _Batch:
+    """Validate an append's input (``InvalidEvent`` before anything is
+    written) and serialise it once."""
+    check_stream_id(stream_id)
+    check_version(expected_version, "expected_version")
+    prepared = _prepare(events)
+    if projection is not None:
+        _check_projection(projection)
+    if recorded_at is not None and not isinstance(recorded_at, datetime):
+        raise InvalidEvent(f"recorded_at must be a datetime, got {type(recorded_at).__name__}")
+    now = timezone.now() if recorded_at is None else recorded_at
+    return _Batch(stream_id, expected_version, prepared, now, projection)
+
+
+def log_if_slow(stored: list[StoredEvent], elapsed: float) -> None:
     if elapsed > SLOW_APPEND_SECONDS:
         perf_log.warning(
             "slow event append",
-            stream_id=stream_id,
+            stream_id=stored[0].stream_id,
             events=len(stored),
             ms=round(elapsed * 1000, 1),
         )
-    return stored
 
 
 # stream_id -> (version, last_hash) this process last wrote or read: only a
@@ -196,12 +211,25 @@ class _Batch:
     for a given previous hash (known up front on the fast path, read under
     the lock on the slow one)."""
 
-    __slots__ = ("stream_id", "expected_version", "prepared", "now", "stream_id_json",
-                 "recorded_json", "serialised", "projection")
+    __slots__ = (
+        "stream_id",
+        "expected_version",
+        "prepared",
+        "now",
+        "stream_id_json",
+        "recorded_json",
+        "serialised",
+        "projection",
+    )
 
-    def __init__(self, stream_id: str, expected_version: int,
-                 prepared: list[tuple[str, dict, dict, str]], now: Any,
-                 projection: Projection | None) -> None:
+    def __init__(
+        self,
+        stream_id: str,
+        expected_version: int,
+        prepared: list[tuple[str, dict, dict, str]],
+        now: Any,
+        projection: Projection | None,
+    ) -> None:
         self.stream_id = stream_id
         self.expected_version = expected_version
         self.prepared = prepared
@@ -227,9 +255,7 @@ class _Batch:
         rows: list[tuple] = []
         params: list[Any] = []
         version = self.expected_version
-        for event_type, data, metadata, correlation_id, data_json, metadata_json in (
-            self.serialised
-        ):
+        for event_type, data, metadata, correlation_id, data_json, metadata_json in self.serialised:
             version += 1
             digest = chained_hash(
                 stream_id_json=self.stream_id_json,
@@ -285,8 +311,10 @@ class _Batch:
         ]
 
 
-_FAST_VALUE = "(%s::varchar, %s::integer, %s::varchar, %s::jsonb, %s::jsonb, %s::varchar, " \
+_FAST_VALUE = (
+    "(%s::varchar, %s::integer, %s::varchar, %s::jsonb, %s::jsonb, %s::varchar, "
     "%s::timestamptz, %s::varchar, %s::varchar)"
+)
 _FAST_INSERT_HEAD = (
     "INSERT INTO eventstore_stream (stream_id, version, last_hash, created_at, updated_at) "
     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (stream_id) DO NOTHING RETURNING 1"
@@ -306,6 +334,53 @@ _FAST_UPDATE_HEAD = (
 def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
     """The PostgreSQL fast path: the stored events, or None when the head hint
     was missing or wrong (then nothing was written)."""
+    statement = one_statement(batch)
+    if statement is None:
+        return None
+    # Inside a caller's transaction: no savepoint (a failure aborts the
+    # caller's block, as any failed statement would); outside: autocommit,
+    # so the statement is the whole transaction.
+    with transaction.atomic(savepoint=False) if connection.in_atomic_block else nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, statement.params)
+            positions = dict(cursor.fetchall())
+    return statement.outcome(positions)
+
+
+class OneStatement:
+    """The one-statement append of a batch (PostgreSQL), ready to run on any
+    connection: ``sql`` and ``params``, then ``outcome(positions)`` with the
+    (version, position) rows it returned."""
+
+    __slots__ = ("batch", "sql", "params", "rows", "version", "last_hash")
+
+    def __init__(
+        self,
+        batch: _Batch,
+        sql: str,
+        params: list[Any],
+        rows: list[tuple],
+        version: int,
+        last_hash: str,
+    ) -> None:
+        self.batch, self.sql, self.params, self.rows = batch, sql, params, rows
+        self.version, self.last_hash = version, last_hash
+
+    def outcome(self, positions: dict[int, int]) -> list[StoredEvent] | None:
+        """The stored events, or None (and the head hint dropped) when nothing was written."""
+        stream_id = self.batch.stream_id
+        if not positions:
+            # Nothing was written: the head moved, or (with a projection) its row
+            # is missing; the locked path tells which.
+            _HEADS.pop(stream_id, None)
+            return None
+        _remember_head(stream_id, self.version, self.last_hash)
+        return self.batch.stored(self.rows, positions)
+
+
+def one_statement(batch: _Batch) -> OneStatement | None:
+    """Build the one-statement append, or None when this process does not know
+    the stream's head (only a new stream or a remembered head can go this way)."""
     stream_id, expected = batch.stream_id, batch.expected_version
     if expected == 0:
         prev_hash = GENESIS_HASH
@@ -338,20 +413,7 @@ def _append_one_statement(batch: _Batch) -> list[StoredEvent] | None:
         f"SELECT * FROM (VALUES {', '.join([_FAST_VALUE] * len(rows))}) AS new "
         "WHERE EXISTS (SELECT 1 FROM head) RETURNING version, position"
     )
-    # Inside a caller's transaction: no savepoint (a failure aborts the
-    # caller's block, as any failed statement would); outside: autocommit,
-    # so the statement is the whole transaction.
-    with transaction.atomic(savepoint=False) if connection.in_atomic_block else nullcontext():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, cte_params + params)
-            positions = dict(cursor.fetchall())
-    if not positions:
-        # Nothing was written: the head moved, or (with a projection) its row
-        # is missing; the locked path tells which.
-        _HEADS.pop(stream_id, None)
-        return None
-    _remember_head(stream_id, version, last_hash)
-    return batch.stored(rows, positions)
+    return OneStatement(batch, sql, cte_params + params, rows, version, last_hash)
 
 
 def _with_condition(head_sql: str, condition: str) -> str:

@@ -358,7 +358,9 @@ class RoomConsumer(BaseConsumer):
             return
         actor = Actor(player_id=self.player_id, name=self.player.name)
         try:
-            result = await run_service(
+            result = await services.room_command_on_loop(
+                room=self.room, actor=actor, command=message.command
+            ) or await run_service(
                 services.room_command, room=self.room, actor=actor, command=message.command
             )
         except RuleViolation as exc:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from liaptui.logging_setup import get_logger
+
+if TYPE_CHECKING:
+    from games.models import Room
 
 log = get_logger("error")
 _loop: asyncio.AbstractEventLoop | None = None
@@ -37,44 +41,49 @@ def detach_loop() -> None:
     _timers.clear()
 
 
-def plan(room_id: str, version: int, due_at: datetime | None) -> None:
-    """Plan ``room_advance`` for when the room's next action falls due (thread-safe)."""
+def plan(room: Room, version: int, due_at: datetime | None) -> None:
+    """Plan the room's next automatic action for when it falls due (thread-safe)."""
     loop = _loop
     if loop is None or due_at is None or loop.is_closed():
         return
     delay = max(0.0, (due_at - timezone.now()).total_seconds())
     try:
         # A fresh context: the caller's (a sync thread's) must not leak into the timer.
-        loop.call_soon_threadsafe(_arm, room_id, version, delay, context=contextvars.Context())
+        loop.call_soon_threadsafe(_arm, room, version, delay, context=contextvars.Context())
     except RuntimeError:  # loop closed between the check and the call
         return
 
 
-def _arm(room_id: str, version: int, delay: float) -> None:
+def _arm(room: Room, version: int, delay: float) -> None:
+    room_id = str(room.id)
     old = _timers.pop(room_id, None)
     if old is not None:
         old.cancel()
     loop = asyncio.get_running_loop()
-    _timers[room_id] = loop.call_later(delay, _fire, room_id, version)
+    _timers[room_id] = loop.call_later(delay, _fire, room, version)
 
 
-def _fire(room_id: str, version: int) -> None:
-    _timers.pop(room_id, None)
-    task = asyncio.ensure_future(_advance(room_id, version))
+def _fire(room: Room, version: int) -> None:
+    _timers.pop(str(room.id), None)
+    task = asyncio.ensure_future(_advance(room, version))
     _running.add(task)
     task.add_done_callback(_running.discard)
 
 
-async def _advance(room_id: str, version: int) -> None:
+async def _advance(room: Room, version: int) -> None:
+    """On the loop when it can be (``room_advance_on_loop``), else in a worker thread."""
     from channels.db import database_sync_to_async
 
     from games.publishing import deferred_publishing, send_deferred
-    from games.services import room_advance
+    from games.services import room_advance, room_advance_on_loop
     from games.threads import service_executor
     from liaptui.correlation import bound_correlation_id
 
+    room_id = str(room.id)
     try:
         with bound_correlation_id(None, room_id=room_id):
+            if await room_advance_on_loop(room=room, expected_version=version):
+                return
             _, messages = await database_sync_to_async(
                 deferred_publishing(room_advance),
                 thread_sensitive=False,

@@ -9,6 +9,7 @@ automatic action. Humans, bots, timers and recovery all come through here.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import time
 import unicodedata
@@ -20,31 +21,35 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from eventstore import services as es_services
+from eventstore.async_append import async_append_enabled, event_append_if_head_known
 from eventstore.errors import ConcurrencyError
 from eventstore.types import NewEvent
 from games import scheduler
 from games.engine import RuleViolation
-from games.loading import cache_put, room_state_load
+from games.loading import cache_get, cache_put, room_state_load
 from games.models import Connection, Player, RejectedCommand, Room, Seat
 from games.projection import apply_room_changes, project_room, room_row_projection
-from games.publishing import publish_room_change
+from games.publishing import deferred_publishing, publish_room_change, send_deferred
 from games.room_rules import (
     SYSTEM,
     Actor,
     CloseRoom,
+    DeclareValue,
     EngineCommand,
     MarkAway,
     MarkBack,
+    PlayPieces,
+    RedealChoice,
     StartGame,
     validate_settings,
 )
 from games.room_rules import decide_room as _decide_room
 from games.room_state import FoldEvent, RoomSettings, RoomState, fold
-from games.room_timing import due_action
+from games.room_timing import DueAction, due_action
 from liaptui.correlation import current_correlation_id
 from liaptui.logging_setup import get_logger
 from monitoring import recorder
-from monitoring.levers import current_levers
+from monitoring.levers import current_levers, fresh_cached_levers
 
 game_log = get_logger("game_event")
 perf_log = get_logger("performance")
@@ -206,48 +211,73 @@ class CommandResult:
     events: list[tuple[str, dict[str, Any]]]
 
 
-def _commit(
-    room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
-) -> CommandResult:
-    """Append ``events`` at ``state.version``; project; publish and plan after commit.
+@dataclass(frozen=True)
+class _Change:
+    """A decided change, folded (with the append's own time) before it is written."""
 
-    The new state is folded before the append (with the append's own time),
-    so a plain command (no seat change, no snapshot, room not closing) is one
-    atomic write of its events and the Room row; anything else runs in one
-    transaction with the seat rows, snapshot and stream status.
-    """
+    new_events: list[NewEvent]
+    now: datetime
+    state: RoomState
+    due: DueAction | None
+    seats_changed: bool
+    snapshot_due: bool
+
+    def is_plain(self, room: Room) -> bool:
+        """No seat rows, snapshot or stream status to write: one atomic statement will do."""
+        return not (
+            self.seats_changed or self.snapshot_due or self.state.closed or room._state.adding
+        )
+
+
+def _change(state: RoomState, events: list[Any], actor: Actor, source: str) -> _Change:
     meta = _metadata(actor, source)
-    new_events = [NewEvent(e.type, e.data, meta) for e in events]
     now = timezone.now()
     new_state = fold(
         [FoldEvent(e.type, e.data, now, state.version + i, e) for i, e in enumerate(events, 1)],
         state,
     )
-    due = due_action(new_state)
-    seats_changed = any(e.type in SEAT_EVENTS for e in events)
     game_over = new_state.status == "finished" and any(e.type == "game_over" for e in events)
-    snapshot_due = game_over or (
-        new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY
+    return _Change(
+        new_events=[NewEvent(e.type, e.data, meta) for e in events],
+        now=now,
+        state=new_state,
+        due=due_action(new_state),
+        seats_changed=any(e.type in SEAT_EVENTS for e in events),
+        snapshot_due=game_over
+        or (new_state.version // SNAPSHOT_EVERY > state.version // SNAPSHOT_EVERY),
     )
-    if not (seats_changed or snapshot_due or new_state.closed or room._state.adding):
-        apply_room_changes(room, new_state, due, now)
+
+
+def _commit(
+    room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
+) -> CommandResult:
+    """Append ``events`` at ``state.version``; project; publish and plan after commit.
+
+    A plain command (no seat change, no snapshot, room not closing) is one
+    atomic write of its events and the Room row; anything else runs in one
+    transaction with the seat rows, snapshot and stream status.
+    """
+    change = _change(state, events, actor, source)
+    new_state = change.state
+    if change.is_plain(room):
+        apply_room_changes(room, new_state, change.due, change.now)
         stored = es_services.event_append(
             stream_id=room.stream_id,
-            events=new_events,
+            events=change.new_events,
             expected_version=state.version,
-            recorded_at=now,
+            recorded_at=change.now,
             projection=room_row_projection(room),
         )
     else:
         with transaction.atomic():
             stored = es_services.event_append(
                 stream_id=room.stream_id,
-                events=new_events,
+                events=change.new_events,
                 expected_version=state.version,
-                recorded_at=now,
+                recorded_at=change.now,
             )
-            project_room(room, new_state, due, now, seats_changed)
-            if snapshot_due:
+            project_room(room, new_state, change.due, change.now, change.seats_changed)
+            if change.snapshot_due:
                 es_services.snapshot_save(
                     stream_id=room.stream_id,
                     version=new_state.version,
@@ -255,11 +285,15 @@ def _commit(
                 )
             if new_state.closed:
                 es_services.stream_mark_finished(room.stream_id)
-    pairs = [(e.type, e.data) for e in stored]
-    recorder.events_appended(len(stored))
     _after_commit(room, new_state, stored)
+    return _committed(room, new_state, stored, actor)
+
+
+def _committed(room: Room, state: RoomState, stored: list[Any], actor: Actor) -> CommandResult:
+    recorder.events_appended(len(stored))
+    pairs = [(e.type, e.data) for e in stored]
     _log_game_events(room, pairs, actor)
-    return CommandResult(new_state, pairs)
+    return CommandResult(state, pairs)
 
 
 def _snapshot_dict(state: RoomState) -> dict[str, Any]:
@@ -271,16 +305,16 @@ def _snapshot_dict(state: RoomState) -> dict[str, Any]:
 def _after_commit(room: Room, state: RoomState, events: list[Any]) -> None:
     """Publish the change (its stored events) and plan the room's next action, after commit."""
     cid = current_correlation_id()
+    transaction.on_commit(lambda: _publish(room, state, events, cid))
+
+
+def _publish(room: Room, state: RoomState, events: list[Any], cid: str | None) -> None:
+    cache_put(room.stream_id, state)
     lobby = any(e.type in LOBBY_EVENTS for e in events)
-
-    def publish() -> None:
-        cache_put(room.stream_id, state)
-        publish_room_change(state, events, cid, lobby)
-        due = due_action(state)
-        if due is not None:
-            scheduler.plan(str(room.id), state.version, due.due_at)
-
-    transaction.on_commit(publish)
+    publish_room_change(state, events, cid, lobby)
+    due = due_action(state)
+    if due is not None:
+        scheduler.plan(room, state.version, due.due_at)
 
 
 def _log_game_events(room: Room, events: list[tuple[str, dict[str, Any]]], actor: Actor) -> None:
@@ -379,6 +413,107 @@ def _describe(command: Any) -> dict[str, Any]:
     return {"command": type(command).__name__, **body}
 
 
+# --- the hot path on the event loop -----------------------------------------
+
+# A player's move: nothing but the room's own events and its Room row change.
+LOOP_COMMANDS = (DeclareValue, PlayPieces, RedealChoice)
+
+
+async def room_command_on_loop(
+    *, room: Room, actor: Actor, command: Any, source: str = "websocket"
+) -> CommandResult | None:
+    """``room_command``'s common case without leaving the event loop.
+
+    A move decided on the process's cached state and written as one
+    self-committing statement (``event_append_if_head_known``), then published
+    from the loop: no worker thread in the player's path, and moves of
+    different rooms are written concurrently. Returns None when this is not
+    that case (other commands, no cached state, stale levers, a refusal, a
+    seat or snapshot change, or the append did not happen): the caller then
+    runs ``room_command``, which re-checks against the stream and gives the
+    final answer, so a refusal is judged and recorded in one place only.
+    """
+    if not isinstance(command, LOOP_COMMANDS):
+        return None
+    state = _state_for_loop(room)
+    if state is None:
+        return None
+    started = time.perf_counter()
+    try:
+        events = _decide_room(state, actor, command, secrets.token_hex(16))
+    except RuleViolation:
+        return None
+    result = await _commit_on_loop(room, state, events, actor, source)
+    if result is not None:
+        recorder.command_timed(type(command).__name__, time.perf_counter() - started, True)
+    return result
+
+
+async def room_advance_on_loop(*, room: Room, expected_version: int) -> bool:
+    """``room_advance``'s common case (a timer's bot move, timeout, next
+    round...) on the event loop, the same way as ``room_command_on_loop``.
+
+    True when the timer is dealt with (acted, re-planned, or nothing is due);
+    False when the caller must run ``room_advance`` in a worker thread (no
+    cached state at that version, a refusal to log, or a change that is not
+    one plain statement).
+    """
+    state = _state_for_loop(room)
+    if state is None or state.version != expected_version:
+        return False
+    due = due_action(state)
+    if due is None:
+        return True
+    if due.due_at > timezone.now():
+        scheduler.plan(room, state.version, due.due_at)
+        return True
+    command = EngineCommand(due.command(secrets.token_hex(16)))
+    try:
+        events = _decide_room(state, SYSTEM, command, secrets.token_hex(16))
+    except RuleViolation:
+        return False
+    return await _commit_on_loop(room, state, events, SYSTEM, "scheduler") is not None
+
+
+def _state_for_loop(room: Room) -> RoomState | None:
+    """The cached state a loop-side write may start from, or None (no cache,
+    not PostgreSQL, levers due for a re-read or read-only, room closed)."""
+    if not async_append_enabled():
+        return None
+    levers = fresh_cached_levers()
+    if levers is None or levers.read_only:
+        return None
+    state = cache_get(room.stream_id)
+    return None if state is None or state.closed else state
+
+
+async def _commit_on_loop(
+    room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
+) -> CommandResult | None:
+    """``_commit``'s plain case awaited on the loop; None if not written."""
+    if not events:
+        return None
+    change = _change(state, events, actor, source)
+    if not change.is_plain(room):
+        return None
+    # A copy: the caller's instance may be in use by a worker thread right now.
+    row = copy.copy(room)
+    apply_room_changes(row, change.state, change.due, change.now)
+    stored = await event_append_if_head_known(
+        stream_id=row.stream_id,
+        events=change.new_events,
+        expected_version=state.version,
+        recorded_at=change.now,
+        projection=room_row_projection(row),
+    )
+    if stored is None:
+        return None
+    _, messages = deferred_publishing(_publish)(row, change.state, stored, current_correlation_id())
+    result = _committed(row, change.state, stored, actor)
+    await send_deferred(messages)
+    return result
+
+
 # --- automatic actions -------------------------------------------------------
 
 
@@ -409,7 +544,7 @@ def room_advance(
     if due is None:
         return None
     if due.due_at > now:
-        scheduler.plan(str(room.id), state.version, due.due_at)
+        scheduler.plan(room, state.version, due.due_at)
         return None
     if current_levers().read_only:
         return None
@@ -487,7 +622,7 @@ def connection_open(
     # restart): plan it again here; a duplicate plan is harmless.
     due = due_action(state)
     if due is not None:
-        scheduler.plan(str(room.id), state.version, due.due_at)
+        scheduler.plan(room, state.version, due.due_at)
 
 
 def connections_touch(*, channel_names: list[str]) -> int:

@@ -140,6 +140,10 @@ else:
 # mostly fought the event loop for the GIL (200-room load test: p99 about
 # halved with 1 thread; docs/performance.md).
 SERVICE_THREADS = env_int("SERVICE_THREADS", 1)
+# PostgreSQL connections per server process on which players' moves are
+# written straight from the event loop (eventstore.async_append); 0 sends
+# every command through the service thread as before.
+ASYNC_APPEND_CONNECTIONS = env_int("ASYNC_APPEND_CONNECTIONS", 4)
 # Cyclic GC of the server process (liaptui.gc_tuning): "a,b,c" thresholds,
 # "off" for CPython's defaults; the ASGI entry point freezes start-up objects.
 GC_THRESHOLDS = parse_thresholds(env_str("GC_THRESHOLDS"))

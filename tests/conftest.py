@@ -56,6 +56,7 @@ def chromium_path() -> str:
 @pytest.fixture(autouse=True)
 def _forget_process_caches():
     """Room caches and timers belong to one test: start and end each test clean."""
+    from eventstore.async_append import close_async_connections
     from eventstore.services import forget_heads
     from games import heartbeat, loading, scheduler, threads
 
@@ -67,5 +68,8 @@ def _forget_process_caches():
     # Work the test's sockets started (e.g. a presence check after a close)
     # must not write while the database is being reset for the next test.
     threads.drain_service_threads()
+    # The test database is flushed (and at the end dropped) by Django's own
+    # connection: the loop-side append connections must not outlive the test.
+    close_async_connections()
     loading.cache_clear()
     forget_heads()

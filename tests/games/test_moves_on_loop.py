@@ -1,0 +1,131 @@
+"""Moves and timers written from the event loop (PostgreSQL): the same game,
+the same events and projections as the worker-thread path, which still
+judges every case the loop does not take."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventstore import services as es_services
+from eventstore.selectors import stream_verify, stream_version
+from games import services
+from games.engine import KINDS, bots
+from games.models import RejectedCommand, Room
+from games.room_rules import Actor, StartGame
+from tests.games.helpers import connect, db, make_player, make_room, receive, receive_until, send
+from tests.games.test_room_consumer import _to_message
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def writes(monkeypatch) -> dict[str, int]:
+    """How many changes each path wrote (the functions themselves still run)."""
+    counts = {"loop": 0, "thread": 0}
+    on_loop, in_thread = services._commit_on_loop, services._commit
+
+    async def counted_on_loop(*args, **kwargs):
+        result = await on_loop(*args, **kwargs)
+        counts["loop"] += result is not None
+        return result
+
+    def counted_in_thread(*args, **kwargs):
+        counts["thread"] += 1
+        return in_thread(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_commit_on_loop", counted_on_loop)
+    monkeypatch.setattr(services, "_commit", counted_in_thread)
+    return counts
+
+
+async def _room_with_bots(target: int = 10):
+    player, key = await db(make_player)("Ana")
+    room = await db(make_room)(player, target_score=target, action_time_limit=0)
+    comm = await connect(f"/ws/rooms/{room.code}/", key)
+    await receive(comm)
+    for seat in (1, 2, 3):
+        await send(comm, {"type": "add_bot", "seat": seat, "id": f"b{seat}"})
+        await receive_until(comm, lambda m, s=seat: m["type"] == "ack" and m["ref"] == f"b{s}")
+    return room, comm
+
+
+async def _play_until(comm, done) -> dict:
+    while True:
+        msg = await receive_until(comm, lambda m: m["type"] in ("state", "error"), timeout=20)
+        assert msg["type"] == "state", msg
+        if done(msg):
+            return msg
+        if 0 in msg["game"]["awaiting"]:
+            command = bots.choose_command(msg["game"], "strategic", rng_seed=str(msg["version"]))
+            await send(comm, _to_message(command))
+
+
+async def test_a_game_played_through_the_loop_matches_its_stream_and_projection(writes) -> None:
+    room, comm = await _room_with_bots(target=10)
+    await send(comm, {"type": "start", "id": "go"})
+
+    last = await _play_until(comm, lambda m: m["game"]["phase"] == "GAME_OVER")
+    await comm.disconnect()
+
+    assert last["game"]["game_over"]["winners"]
+    # Moves and timers both went through the loop; seat changes, the start
+    # and game over (a snapshot) through the worker thread.
+    assert writes["loop"] > writes["thread"] > 0
+    assert (await db(stream_verify)(room.stream_id)).ok
+    row = await db(Room.objects.get)(pk=room.pk)
+    assert row.version == await db(stream_version)(room.stream_id) == last["version"]
+    assert (row.status, row.phase) == ("finished", "GAME_OVER")
+
+
+async def test_a_refused_move_is_judged_and_recorded_by_the_ordinary_path() -> None:
+    room, comm = await _room_with_bots()
+    await send(comm, {"type": "start", "id": "go"})
+    state = await receive_until(
+        comm, lambda m: m["type"] == "state" and m["game"]["phase"] != "WAITING"
+    )
+    before = await db(stream_version)(room.stream_id)
+    foreign = next(k for k in KINDS if k not in state["game"]["hand"])
+
+    await send(comm, {"type": "play", "pieces": [foreign], "id": "cheat"})
+    err = await receive_until(comm, lambda m: m["type"] == "error")
+    await comm.disconnect()
+
+    assert err["ref"] == "cheat"
+    assert err["code"] in ("pieces_not_in_hand", "wrong_phase", "not_your_turn")
+    codes = await db(lambda: list(RejectedCommand.objects.values_list("code", flat=True)))()
+    assert codes == [err["code"]]
+    assert await db(stream_version)(room.stream_id) >= before  # bots may move; the play did not
+
+
+async def test_a_move_after_another_process_wrote_the_room_still_lands(writes) -> None:
+    room, comm = await _room_with_bots()
+    await send(comm, {"type": "start", "id": "go"})
+    state = await _play_until(comm, lambda m: 0 in m["game"]["awaiting"])
+    version = state["version"]
+    es_services._HEADS[room.stream_id] = (version, "0" * 64)  # as if written elsewhere
+    thread_writes = writes["thread"]
+
+    command = bots.choose_command(state["game"], "strategic", rng_seed="x")
+    await send(comm, {**_to_message(command), "id": "mine"})
+    ack = await receive_until(comm, lambda m: m["type"] in ("ack", "error") and m["ref"] == "mine")
+    await comm.disconnect()
+
+    assert ack["type"] == "ack" and ack["version"] > version
+    assert writes["thread"] == thread_writes + 1  # the worker-thread path wrote it
+    assert (await db(stream_verify)(room.stream_id)).ok
+
+
+async def test_commands_other_than_moves_are_left_to_the_worker_thread() -> None:
+    player, _ = await db(make_player)("Ana")
+    room = await db(make_room)(player)
+    actor = Actor(player_id=str(player.id), name="Ana")
+    assert await services.room_command_on_loop(room=room, actor=actor, command=StartGame()) is None
+
+
+async def test_a_timer_for_a_version_the_room_has_left_is_not_acted_on_the_loop() -> None:
+    room, comm = await _room_with_bots()
+    version = await db(stream_version)(room.stream_id)
+    await comm.disconnect()
+
+    assert await services.room_advance_on_loop(room=room, expected_version=version - 1) is False
+    assert await db(stream_version)(room.stream_id) == version
