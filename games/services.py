@@ -9,6 +9,7 @@ automatic action. Humans, bots, timers and recovery all come through here.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import secrets
 import time
@@ -443,7 +444,7 @@ async def room_command_on_loop(
         events = _decide_room(state, actor, command, secrets.token_hex(16))
     except RuleViolation:
         return None
-    result = await _commit_on_loop(room, state, events, actor, source)
+    result = await _shielded_commit(room, state, events, actor, source)
     if result is not None:
         recorder.command_timed(type(command).__name__, time.perf_counter() - started, True)
     return result
@@ -472,7 +473,7 @@ async def room_advance_on_loop(*, room: Room, expected_version: int) -> bool:
         events = _decide_room(state, SYSTEM, command, secrets.token_hex(16))
     except RuleViolation:
         return False
-    return await _commit_on_loop(room, state, events, SYSTEM, "scheduler") is not None
+    return await _shielded_commit(room, state, events, SYSTEM, "scheduler") is not None
 
 
 def _state_for_loop(room: Room) -> RoomState | None:
@@ -485,6 +486,16 @@ def _state_for_loop(room: Room) -> RoomState | None:
         return None
     state = cache_get(room.stream_id)
     return None if state is None or state.closed else state
+
+
+async def _shielded_commit(
+    room: Room, state: RoomState, events: list[Any], actor: Actor, source: str
+) -> CommandResult | None:
+    """``_commit_on_loop``, finished even if the caller is cancelled (a socket
+    closing, a server shutting down): once the statement may have been sent,
+    the change must still be cached, published and its next action planned,
+    or the room would sit at a version no process knows it reached."""
+    return await asyncio.shield(_commit_on_loop(room, state, events, actor, source))
 
 
 async def _commit_on_loop(

@@ -4,13 +4,18 @@ judges every case the loop does not take."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 
 from eventstore import services as es_services
 from eventstore.selectors import stream_verify, stream_version
 from games import services
 from games.engine import KINDS, bots
+from games.loading import cache_get
 from games.models import RejectedCommand, Room
+from games.protocol import parse_client_frame
 from games.room_rules import Actor, StartGame
 from tests.games.helpers import connect, db, make_player, make_room, receive, receive_until, send
 from tests.games.test_room_consumer import _to_message
@@ -46,6 +51,7 @@ async def _room_with_bots(target: int = 10):
     for seat in (1, 2, 3):
         await send(comm, {"type": "add_bot", "seat": seat, "id": f"b{seat}"})
         await receive_until(comm, lambda m, s=seat: m["type"] == "ack" and m["ref"] == f"b{s}")
+    room.player = player  # the tests' handle on the host
     return room, comm
 
 
@@ -113,6 +119,30 @@ async def test_a_move_after_another_process_wrote_the_room_still_lands(writes) -
     assert ack["type"] == "ack" and ack["version"] > version
     assert writes["thread"] == thread_writes + 1  # the worker-thread path wrote it
     assert (await db(stream_verify)(room.stream_id)).ok
+
+
+async def test_a_move_whose_caller_is_cancelled_is_still_published_and_planned() -> None:
+    room, comm = await _room_with_bots()
+    await send(comm, {"type": "start", "id": "go"})
+    state = await _play_until(comm, lambda m: 0 in m["game"]["awaiting"])
+    move = bots.choose_command(state["game"], "strategic", rng_seed="x")
+    command = parse_client_frame(json.dumps(_to_message(move)), None, 4096).command
+    actor = Actor(player_id=str(room.player.id), name="Ana")
+
+    task = asyncio.ensure_future(
+        services.room_command_on_loop(room=room, actor=actor, command=command)
+    )
+    await asyncio.sleep(0)  # decided; the write is under way
+    task.cancel()  # e.g. the socket closed
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    seen = await receive_until(
+        comm, lambda m: m["type"] == "state" and m["version"] > state["version"]
+    )
+    await comm.disconnect()
+    assert cache_get(room.stream_id).version == await db(stream_version)(room.stream_id)
+    assert seen["version"] > state["version"]
 
 
 async def test_commands_other_than_moves_are_left_to_the_worker_thread() -> None:
