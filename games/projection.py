@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from eventstore.types import Projection
 from games.models import Room, Seat
@@ -38,15 +38,18 @@ def apply_room_changes(room: Room, state: RoomState, due: DueAction | None, now:
 def room_row_projection(room: Room) -> Projection:
     """The Room row as an event-store inline projection (database-ready values),
     so a plain command writes its events and this row in one statement."""
+    # The wrapper itself, not the ``connection`` proxy: every attribute read
+    # through the proxy is a context-local lookup, and this runs on every move.
+    db = connections[DEFAULT_DB_ALIAS]
     values = {}
     for name in _ROOM_FIELDS:
         field = Room._meta.get_field(name)
-        values[field.column] = field.get_db_prep_save(getattr(room, field.attname), connection)
+        values[field.column] = field.get_db_prep_save(getattr(room, field.attname), db)
     pk = Room._meta.pk
     return Projection(
         table=Room._meta.db_table,
         key_column=pk.column,
-        key=pk.get_db_prep_value(room.pk, connection),
+        key=pk.get_db_prep_value(room.pk, db),
         values=values,
     )
 
