@@ -95,14 +95,7 @@ async def test_the_projection_row_is_updated_in_the_same_statement() -> None:
     group = await db(Group.objects.create)(name="v0")
     await db(event_append)(stream_id="s", events=[ev(1)], expected_version=0)
 
-    stored = await event_append_if_head_known(
-        stream_id="s",
-        events=[ev(2)],
-        expected_version=1,
-        projection=Projection(
-            table="auth_group", key_column="id", key=group.pk, values={"name": "v2"}
-        ),
-    )
+    stored = await on_loop("s", [ev(2)], 1, projection=group_name(group.pk, "v2"))
 
     assert stored is not None
     assert (await db(Group.objects.get)(pk=group.pk)).name == "v2"
@@ -112,14 +105,7 @@ async def test_the_projection_row_is_updated_in_the_same_statement() -> None:
 async def test_a_missing_projection_row_writes_nothing() -> None:
     await db(event_append)(stream_id="s", events=[ev(1)], expected_version=0)
 
-    stored = await event_append_if_head_known(
-        stream_id="s",
-        events=[ev(2)],
-        expected_version=1,
-        projection=Projection(
-            table="auth_group", key_column="id", key=999999, values={"name": "x"}
-        ),
-    )
+    stored = await on_loop("s", [ev(2)], 1, projection=group_name(999999, "x"))
 
     assert stored is None
     assert await db(stream_version)("s") == 1
