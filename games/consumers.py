@@ -273,6 +273,7 @@ class RoomConsumer(BaseConsumer):
         self.room = None
         self.player = None
         self.sent_version = -1
+        self.sent_state: Any = None  # the RoomState last sent as a ``state``
         self.sent_event_versions: set[int] = set()
         self.sent_event_floor = -1
         code = self.scope["url_route"]["kwargs"]["code"]
@@ -341,6 +342,7 @@ class RoomConsumer(BaseConsumer):
         if state.version <= self.sent_version:
             return
         self.sent_version = state.version
+        self.sent_state = state
         await self.send_json(state_message(state, self.player_id))
 
     async def handle(self, message: ClientMessage) -> None:
@@ -403,7 +405,12 @@ class RoomConsumer(BaseConsumer):
             return
         # Sockets of one process share one state per version: the publisher
         # cached it; elsewhere the first socket folds the change's events.
+        # When the room has already moved on (changes come faster than this
+        # socket reads them), the socket folds onto the state it last sent,
+        # so it still gets every version, not just the newest.
         state = state_after_change(cache_get(self.room.stream_id), event)
+        if state is None:
+            state = state_after_change(self.sent_state, event)
         if state is None:  # this process missed a change: read the stream
             state = await run_sync(room_state_load)(self.room.stream_id)
         else:

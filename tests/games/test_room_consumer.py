@@ -52,3 +52,35 @@ def _to_message(command) -> dict:
     if name == "RedealDecision":
         return {"type": "redeal", "accept": command.accept}
     raise AssertionError(name)
+
+
+async def test_changes_faster_than_a_socket_reads_them_each_reach_it_as_a_state() -> None:
+    from games import services
+    from games.publishing import deferred_publishing, send_deferred
+    from games.room_rules import Actor, AddBot
+
+    player, key = await db(make_player)("Ana")
+    room = await db(make_room)(player)
+    comm = await connect(f"/ws/rooms/{room.code}/", key)
+    start = (await receive(comm))["version"]
+
+    def two_changes_before_the_socket_reads_either() -> None:
+        actor = Actor(player_id=str(player.id), name="Ana")
+        services.room_command(room=room, actor=actor, command=AddBot(seat=1))
+        services.room_command(room=room, actor=actor, command=AddBot(seat=2))
+
+    # Both are committed (and the process's cached state is at the second)
+    # before either change is published to the socket.
+    _, messages = await db(deferred_publishing(two_changes_before_the_socket_reads_either))()
+    await send_deferred(messages)
+    versions = []
+    while len(versions) < 2:
+        msg = await receive(comm)
+        if msg["type"] == "state":
+            versions.append(msg["version"])
+            assert [s["is_bot"] for s in msg["room"]["seats"][1:3]] == (
+                [True, False] if len(versions) == 1 else [True, True]
+            )
+    await comm.disconnect()
+
+    assert versions == [start + 1, start + 2]
