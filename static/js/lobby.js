@@ -74,6 +74,7 @@ document.getElementById("create-form").addEventListener("submit", async (ev) => 
       settings: {
         target_score: target,
         action_time_limit: Number(document.getElementById("time-limit").value),
+        redeal_window: Number(document.getElementById("redeal-window").value),
         ...PACING[document.getElementById("pacing").value],
       },
     });

@@ -262,15 +262,25 @@ function renderSeats() {
   const st = room.settings;
   $("settings-summary").textContent =
     `To ${st.target_score} · ${st.action_time_limit ? `${st.action_time_limit} s per move` : "no time limit"} · ` +
-    `${pacingOf(st)} pacing · ${room.is_public ? "public" : "private"}`;
+    `${st.redeal_window} s to decide on a redeal · ${pacingOf(st)} pacing · ${room.is_public ? "public" : "private"}`;
   const box = $("settings-box");
   box.hidden = !you.is_host;
   if (you.is_host && !box.open) {
     $("set-target").value = st.target_score;
     $("set-time").value = String(st.action_time_limit);
+    setRedealChoice(st.redeal_window);
     const pace = pacingOf(st);
     $("set-pacing").value = pace === "custom" ? "relaxed" : pace;
   }
+}
+
+// A window set through the API (any 0-600 s) shows as its own choice
+// rather than being silently changed to a listed one on the next save.
+function setRedealChoice(seconds) {
+  const sel = $("set-redeal");
+  const value = String(seconds);
+  if (![...sel.options].some((o) => o.value === value)) sel.add(new Option(`${value} s`, value));
+  sel.value = value;
 }
 
 $("seats").addEventListener("click", (ev) => {
@@ -288,7 +298,7 @@ $("settings-form").addEventListener("submit", (ev) => {
     setError("err-settings", "Target score must be a whole number from 1 to 1000.");
     return;
   }
-  act({ type: "settings", settings: { target_score: target, action_time_limit: Number($("set-time").value), ...PACING[$("set-pacing").value] } }, "err-settings");
+  act({ type: "settings", settings: { target_score: target, action_time_limit: Number($("set-time").value), redeal_window: Number($("set-redeal").value), ...PACING[$("set-pacing").value] } }, "err-settings");
   $("settings-box").open = false;
 });
 $("copy-invite").addEventListener("click", async () => {

@@ -40,9 +40,10 @@ def _enter_name(page, name: str) -> None:
     page.click("#name-submit")
 
 
-def _create_room(page, target: int = 5, time_limit: str = "60") -> str:
+def _create_room(page, target: int = 5, time_limit: str = "60", redeal: str = "30") -> str:
     page.fill("#target-score", str(target))
     page.select_option("#time-limit", time_limit)
+    page.select_option("#redeal-window", redeal)
     page.select_option("#pacing", "instant")
     page.click("#create-btn")
     page.wait_for_url(re.compile(r"/r/[A-Z0-9]+/$"))
@@ -302,3 +303,26 @@ def test_two_players_see_only_their_own_hand_reload_and_errors(live_daphne, brow
     for p in pages.values():
         assert not p.js_errors, p.js_errors
         p.context.close()
+
+
+def test_the_host_sets_the_redeal_window_on_creating_and_in_the_room(live_daphne, browser) -> None:
+    page = _new_page(browser, live_daphne)
+    page.goto("/")
+    _enter_name(page, "Ana")
+    page.wait_for_url("**/lobby/")
+
+    _create_room(page, redeal="10")
+    assert _state(page)["room"]["settings"]["redeal_window"] == 10
+    assert "10 s to decide on a redeal" in page.text_content("#settings-summary")
+
+    page.click("#settings-box summary")
+    assert page.input_value("#set-redeal") == "10"
+    version = _version(page)
+    page.select_option("#set-redeal", "60")
+    page.click("#settings-form button[type=submit]")
+    _wait_newer(page, version)
+
+    assert _state(page)["room"]["settings"]["redeal_window"] == 60
+    assert "60 s to decide on a redeal" in page.text_content("#settings-summary")
+    assert not page.js_errors, page.js_errors
+    page.context.close()
