@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -24,27 +24,35 @@ from tests.games.test_room_consumer import _to_message
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@dataclass
+class Writes:
+    """The changes each path wrote (the functions themselves still run)."""
+
+    loop: int = 0
+    thread_actors: list[str | None] = field(default_factory=list)  # player id per thread write
+
+    @property
+    def thread(self) -> int:
+        return len(self.thread_actors)
+
+
 @pytest.fixture
-def writes(monkeypatch) -> dict[str, Any]:
-    """How many changes each path wrote (the functions themselves still run)."""
-    counts = {"loop": 0, "thread": 0}
-    thread_actors: list[str | None] = []
+def writes(monkeypatch) -> Writes:
+    seen = Writes()
     on_loop, in_thread = services._commit_on_loop, services._commit
 
     async def counted_on_loop(*args, **kwargs):
         result = await on_loop(*args, **kwargs)
-        counts["loop"] += result is not None
+        seen.loop += result is not None
         return result
 
     def counted_in_thread(room, state, events, actor, source):
-        counts["thread"] += 1
-        thread_actors.append(actor.player_id)
+        seen.thread_actors.append(actor.player_id)
         return in_thread(room, state, events, actor, source)
 
     monkeypatch.setattr(services, "_commit_on_loop", counted_on_loop)
     monkeypatch.setattr(services, "_commit", counted_in_thread)
-    counts["thread_actors"] = thread_actors  # type: ignore[assignment]
-    return counts
+    return seen
 
 
 async def _room_with_bots(target: int = 10):
@@ -83,7 +91,7 @@ async def test_a_game_played_through_the_loop_matches_its_stream_and_projection(
     assert last["game"]["game_over"]["winners"]
     # Moves and timers both went through the loop; seat changes, the start
     # and game over (a snapshot) through the worker thread.
-    assert writes["loop"] > writes["thread"] > 0
+    assert writes.loop > writes.thread > 0
     assert (await db(stream_verify)(room.stream_id)).ok
     assert row.version == version == last["version"]
     assert (row.status, row.phase) == ("finished", "GAME_OVER")
@@ -115,7 +123,7 @@ async def test_a_move_after_another_process_wrote_the_room_still_lands(writes) -
     state = await _play_until(comm, lambda m: 0 in m["game"]["awaiting"])
     version = state["version"]
     es_services._HEADS[room.stream_id] = (version, "0" * 64)  # as if written elsewhere
-    before = len(writes["thread_actors"])
+    before = len(writes.thread_actors)
 
     command = bots.choose_command(state["game"], "strategic", rng_seed="x")
     await send(comm, {**_to_message(command), "id": "mine"})
@@ -125,7 +133,7 @@ async def test_a_move_after_another_process_wrote_the_room_still_lands(writes) -
     assert ack["type"] == "ack" and ack["version"] > version
     # The worker-thread path wrote it (bots may use it too, e.g. while the
     # levers are due for a re-read).
-    assert str(room.player.id) in writes["thread_actors"][before:]
+    assert str(room.player.id) in writes.thread_actors[before:]
     assert (await db(stream_verify)(room.stream_id)).ok
 
 
@@ -149,9 +157,11 @@ async def test_a_move_whose_caller_is_cancelled_is_still_published_and_planned()
     # played on until the room waits for Ana again (then nothing moves).
     seen = await receive_until(
         comm,
-        lambda m: m["type"] == "state"
-        and m["version"] > state["version"]
-        and m["game"]["awaiting"] == [0],
+        lambda m: (
+            m["type"] == "state"
+            and m["version"] > state["version"]
+            and m["game"]["awaiting"] == [0]
+        ),
     )
     await comm.disconnect()
     assert cache_get(room.stream_id).version == seen["version"]
